@@ -1,0 +1,1 @@
+"""The ``airunway`` command: one entry point, sub-commands per area (``dev`` today)."""

@@ -1,0 +1,19 @@
+"""Root of the ``airunway`` command; each area adds itself as a typer sub-app."""
+
+from __future__ import annotations
+
+import typer
+
+from airunway.cli import dev
+
+app = typer.Typer(
+    name="airunway",
+    help="AI Runway: deploy and run LLM inference on Kubernetes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(dev.app, name="dev")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,206 @@
+"""One typed door to the Kubernetes API: dicts in, dicts out, our errors, SSA by field manager.
+
+Callers pass and receive plain manifests (``dict``) so that pure code (transforms, status
+mappers, golden files) never depends on a client library's classes.  Each :class:`Kube` carries
+the field manager of the process that owns it, so every write is a server-side apply that
+Kubernetes can attribute and conflict-check per controller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from lightkube import AsyncClient, KubeConfig
+from lightkube.config.models import User
+from lightkube.core.exceptions import LoadResourceError
+from lightkube.core.resource import NamespacedResource
+from lightkube.core.resource_registry import resource_registry
+from lightkube.generic_resource import (
+    async_load_in_cluster_generic_resources,
+    get_generic_resource,
+)
+from lightkube.models.authentication_v1 import TokenRequestSpec, TokenReviewSpec
+from lightkube.models.meta_v1 import ObjectMeta
+from lightkube.resources.authentication_v1 import TokenReview
+from lightkube.resources.core_v1 import ServiceAccountToken
+
+from airunway.kube.errors import NotFoundError, UnavailableError, aconverted
+
+Manifest = dict[str, Any]
+
+
+class Kube:
+    """An async Kubernetes client bound to one identity and one field manager."""
+
+    def __init__(self, client: AsyncClient, field_manager: str) -> None:
+        self._client = client
+        self.field_manager = field_manager
+
+    @classmethod
+    def from_kubeconfig(cls, path: Path, *, field_manager: str, token: str | None = None) -> Kube:
+        """Connect with a kubeconfig file; with ``token``, act as that bearer token's user."""
+        config = KubeConfig.from_file(str(path)).get()
+        if config is None:
+            raise NotFoundError(f"kubeconfig {path} has no current context")
+        if token is not None:
+            config = config._replace(user=User(token=token))
+        client = AsyncClient(config=config, field_manager=field_manager, trust_env=False)
+        return cls(client, field_manager)
+
+    async def close(self) -> None:
+        """Release the connection pool."""
+        await self._client.close()
+
+    async def _resource(self, api_version: str, kind: str) -> Any:  # noqa: ANN401 - lightkube class
+        try:
+            return resource_registry.load(api_version, kind)
+        except LoadResourceError:
+            pass
+        resource = get_generic_resource(api_version, kind)  # type: ignore[no-untyped-call]
+        if resource is None:
+            async with aconverted():
+                await async_load_in_cluster_generic_resources(self._client)
+            resource = get_generic_resource(api_version, kind)  # type: ignore[no-untyped-call]
+        if resource is None:
+            raise NotFoundError(f"the API {api_version} {kind} is not served by this cluster")
+        return resource
+
+    async def _obj(self, manifest: Mapping[str, Any]) -> Any:  # noqa: ANN401 - lightkube object
+        res = await self._resource(manifest["apiVersion"], manifest["kind"])
+        return res.from_dict(dict(manifest))
+
+    async def apply(
+        self, manifest: Mapping[str, Any], *, force: bool = False, dry_run: bool = False
+    ) -> Manifest:
+        """Server-side apply ``manifest`` under this client's field manager."""
+        obj = await self._obj(manifest)
+        meta = manifest.get("metadata", {})
+        async with aconverted():
+            result = await self._client.apply(
+                obj,
+                name=meta.get("name"),
+                namespace=meta.get("namespace"),
+                field_manager=self.field_manager,
+                force=force,
+                dry_run=dry_run,
+            )
+        return dict(result.to_dict())
+
+    async def get(
+        self, api_version: str, kind: str, name: str, namespace: str | None = None
+    ) -> Manifest:
+        """Read one object."""
+        res = await self._resource(api_version, kind)
+        async with aconverted():
+            obj = await self._client.get(res, name, namespace=namespace)
+        return dict(obj.to_dict())
+
+    async def list(
+        self,
+        api_version: str,
+        kind: str,
+        namespace: str | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> list[Manifest]:
+        """List objects (in all namespaces when ``namespace`` is None for namespaced kinds)."""
+        res = await self._resource(api_version, kind)
+        kwargs: dict[str, Any] = {"labels": dict(labels) if labels else None}
+        if issubclass(res, NamespacedResource):
+            kwargs["namespace"] = namespace if namespace is not None else "*"
+        async with aconverted():
+            return [dict(o.to_dict()) async for o in self._client.list(res, **kwargs)]
+
+    async def create(self, manifest: Mapping[str, Any]) -> Manifest:
+        """Create an object that must not exist yet (used where create-only semantics matter)."""
+        obj = await self._obj(manifest)
+        async with aconverted():
+            result = await self._client.create(obj)
+        return dict(result.to_dict())
+
+    async def delete(
+        self, api_version: str, kind: str, name: str, namespace: str | None = None
+    ) -> None:
+        """Delete one object; a missing object is not an error."""
+        res = await self._resource(api_version, kind)
+        try:
+            async with aconverted():
+                await self._client.delete(res, name, namespace=namespace)
+        except NotFoundError:
+            return
+
+    async def watch(
+        self, api_version: str, kind: str, namespace: str | None = None
+    ) -> AsyncIterator[tuple[str, Manifest]]:
+        """Yield ``(event type, object)`` for changes of a kind."""
+        res = await self._resource(api_version, kind)
+        kwargs: dict[str, Any] = {}
+        if issubclass(res, NamespacedResource):
+            kwargs["namespace"] = namespace if namespace is not None else "*"
+        async with aconverted():
+            async for event, obj in self._client.watch(res, **kwargs):
+                yield event, dict(obj.to_dict())
+
+    async def wait_condition(
+        self,
+        api_version: str,
+        kind: str,
+        name: str,
+        condition: str,
+        *,
+        namespace: str | None = None,
+        timeout: float = 60.0,
+    ) -> Manifest:
+        """Wait until ``status.conditions[type=condition]`` is True (watch-based, with deadline)."""
+        res = await self._resource(api_version, kind)
+        try:
+            async with asyncio.timeout(timeout), aconverted():
+                obj = await self._client.wait(
+                    res, name, for_conditions=[condition], namespace=namespace
+                )
+        except TimeoutError as exc:
+            raise UnavailableError(
+                f"{kind} {name} did not reach condition {condition} within {timeout:.0f}s"
+            ) from exc
+        return dict(obj.to_dict())
+
+    async def raw_get(self, path: str) -> Any:  # noqa: ANN401 - JSON of any shape
+        """GET a non-resource path such as ``/version`` or ``/readyz``."""
+        http = self._client._client._client  # noqa: SLF001 - lightkube keeps its httpx client here
+        async with aconverted():
+            response = await http.get(path)
+        if response.status_code >= 400:  # noqa: PLR2004
+            raise UnavailableError(f"GET {path} answered {response.status_code}: {response.text}")
+        content_type = response.headers.get("content-type", "")
+        return response.json() if "json" in content_type else response.text
+
+
+async def create_token(kube: Kube, namespace: str, service_account: str) -> str:
+    """Issue a short-lived token for a ServiceAccount through the TokenRequest API."""
+    request = ServiceAccountToken(
+        metadata=ObjectMeta(name=service_account, namespace=namespace),
+        spec=TokenRequestSpec(audiences=[], expirationSeconds=3600),
+    )
+    async with aconverted():
+        result = await kube._client.create(  # noqa: SLF001 - same module family
+            request, service_account, namespace=namespace
+        )
+    if result.status is None:
+        raise UnavailableError(f"TokenRequest for {namespace}/{service_account} returned no token")
+    return str(result.status.token)
+
+
+async def review_token(kube: Kube, token: str) -> Manifest:
+    """TokenReview: who does ``token`` belong to (``status.authenticated``, ``status.user``)."""
+    review = TokenReview(spec=TokenReviewSpec(token=token))
+    async with aconverted():
+        result = await kube._client.create(review)  # noqa: SLF001 - same module family
+    return dict(result.to_dict())
+
+
+def deadline(seconds: float) -> float:
+    """A monotonic deadline ``seconds`` from now, for condition loops."""
+    return time.monotonic() + seconds

@@ -1,0 +1,121 @@
+"""Kubernetes API failures as our own exception types, converted in exactly one place.
+
+Callers catch :class:`NotFoundError` or :class:`ConflictError`, never a client library's
+exception; :func:`converted` is the single translation, and it keeps the API server's own message
+and reason so nothing downstream has to guess what Kubernetes said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+
+import httpx
+import httpx2
+from lightkube import ApiError
+
+
+class KubeError(Exception):
+    """A Kubernetes API call failed; ``status`` is the HTTP status, ``reason`` Kubernetes'."""
+
+    status: int = 500
+
+    def __init__(self, message: str, *, reason: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+        if status is not None:
+            self.status = status
+
+
+class NotFoundError(KubeError):
+    """The object or its API (e.g. a CRD that is not installed) does not exist."""
+
+    status = 404
+
+
+class ConflictError(KubeError):
+    """AlreadyExists, a stale resourceVersion, or a server-side apply field conflict."""
+
+    status = 409
+
+
+class InvalidError(KubeError):
+    """The API server (schema, CEL, an admission webhook) rejected the object."""
+
+    status = 422
+
+
+class ForbiddenError(KubeError):
+    """RBAC (or an admission plugin) denied the call for this identity."""
+
+    status = 403
+
+
+class UnauthorizedError(KubeError):
+    """The credentials were not accepted."""
+
+    status = 401
+
+
+class UnavailableError(KubeError):
+    """The API server could not be reached or answered 5xx; worth retrying later."""
+
+    status = 503
+
+
+_TYPED_PATCH_FAILURE = "failed to create typed patch object"
+
+#: Kubernetes' StatusReason wins over the HTTP code: a server-side apply whose object does not fit
+#: the schema answers 500 with reason "" on some paths, but "Invalid"/"BadRequest" on others.
+_BY_REASON: dict[str, type[KubeError]] = {
+    "Invalid": InvalidError,
+    "BadRequest": InvalidError,
+    "NotFound": NotFoundError,
+    "AlreadyExists": ConflictError,
+    "Conflict": ConflictError,
+    "Forbidden": ForbiddenError,
+    "Unauthorized": UnauthorizedError,
+}
+
+_BY_STATUS: dict[int, type[KubeError]] = {
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: InvalidError,
+}
+
+
+def from_api_error(exc: ApiError) -> KubeError:
+    """Map a lightkube ApiError to our type, keeping Kubernetes' message and reason."""
+    status = exc.status
+    code = int(status.code or 500)
+    reason = status.reason or ""
+    message = status.message or str(exc)
+    if code == 500 and _TYPED_PATCH_FAILURE in message:  # noqa: PLR2004
+        # server-side apply answers 500 when the object does not fit the schema; it is the
+        # caller's input that is wrong, so report it as such
+        return InvalidError(message, reason="Invalid", status=422)
+    cls = _BY_REASON.get(reason) or _BY_STATUS.get(code)
+    if cls is None:
+        cls = UnavailableError if code >= 500 else KubeError  # noqa: PLR2004
+    return cls(message, reason=reason, status=code)
+
+
+@contextmanager
+def converted() -> Iterator[None]:
+    """Run a block of client calls and re-raise their failures as :class:`KubeError`."""
+    try:
+        yield
+    except ApiError as exc:
+        raise from_api_error(exc) from exc
+    except (httpx2.TransportError, httpx.TransportError, OSError) as exc:
+        raise UnavailableError(f"Kubernetes API unreachable: {exc}") from exc
+
+
+@asynccontextmanager
+async def aconverted() -> AsyncIterator[None]:
+    """Async twin of :func:`converted`, for blocks that await inside."""
+    with converted():
+        yield

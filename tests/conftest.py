@@ -48,4 +48,4 @@ def cluster_name(pytestconfig: pytest.Config) -> str:
     return pytestconfig.stash[_NAME]
 
 
-pytest_plugins = ["tests.support.cluster_fixtures"]
+pytest_plugins = ["tests.support.cluster_fixtures", "tests.support.reference_fixtures"]

@@ -87,7 +87,11 @@ class DevCluster:
         self.name = name
         self.settings = settings or DevClusterSettings()
         self.profile = profile
-        self.crd_dirs = crd_dirs if crd_dirs is not None else [self.settings.upstream_crds]
+        self.crd_dirs = (
+            crd_dirs
+            if crd_dirs is not None
+            else [self.settings.upstream_crds, self.settings.project_crds]
+        )
         self.dir = self.settings.clusters_dir / name
         self.builder = Builder(self.settings)
         self.timings = StartupTimings()

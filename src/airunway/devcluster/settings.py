@@ -34,6 +34,10 @@ class DevClusterSettings(BaseSettings):
         default=REPO_ROOT.parent / "shared" / "crds" / "upstream",
         description="Upstream CRDs (KAITO, Dynamo, KubeRay, Gateway API...) to install.",
     )
+    project_crds: Path = Field(
+        default=REPO_ROOT / "deploy" / "crds",
+        description="AI Runway's own generated CRDs, installed after the upstream ones.",
+    )
     state_dir: Path | None = Field(
         default=None,
         description="Where cluster state lives; defaults to <cache_dir>/clusters.",

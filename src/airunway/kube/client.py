@@ -51,6 +51,16 @@ class Kube:
         client = AsyncClient(config=config, field_manager=field_manager, trust_env=False)
         return cls(client, field_manager)
 
+    @classmethod
+    def connect(cls, kubeconfig: Path | None, *, field_manager: str) -> Kube:
+        """Connect with ``kubeconfig``, or in-cluster / ``$KUBECONFIG`` / ``~/.kube/config``."""
+        if kubeconfig is not None:
+            return cls.from_kubeconfig(kubeconfig, field_manager=field_manager)
+        client = AsyncClient(
+            config=KubeConfig.from_env(), field_manager=field_manager, trust_env=False
+        )
+        return cls(client, field_manager)
+
     async def close(self) -> None:
         """Release the connection pool."""
         await self._client.close()
@@ -83,6 +93,28 @@ class Kube:
             result = await self._client.apply(
                 obj,
                 name=meta.get("name"),
+                namespace=meta.get("namespace"),
+                field_manager=self.field_manager,
+                force=force,
+                dry_run=dry_run,
+            )
+        return dict(result.to_dict())
+
+    async def apply_status(
+        self, manifest: Mapping[str, Any], *, force: bool = True, dry_run: bool = False
+    ) -> Manifest:
+        """Server-side apply to the ``status`` subresource; only the fields in ``manifest``.
+
+        Put ``metadata.resourceVersion`` in ``manifest`` to make the write conditional on the
+        object not having changed since it was read (a 409 otherwise).
+        """
+        res = await self._resource(manifest["apiVersion"], manifest["kind"])
+        meta = manifest.get("metadata", {})
+        obj = res.Status.from_dict(dict(manifest))
+        async with aconverted():
+            result = await self._client.apply(
+                obj,
+                meta["name"],
                 namespace=meta.get("namespace"),
                 field_manager=self.field_manager,
                 force=force,

@@ -1,0 +1,1 @@
+"""The admission webhook server: TLS, AdmissionReview in and out, and its registration."""

@@ -1,0 +1,64 @@
+"""Our generated CRDs on the real API server: the reference's examples and the CEL table."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from airunway.kube.client import Kube
+from airunway.kube.errors import InvalidError, KubeError
+from tests.support.cel_cases import CEL_CASES, CelCase
+
+pytestmark = pytest.mark.cluster
+MD_API = "airunway.ai/v1alpha1"
+
+
+def _in(namespace: str, obj: dict[str, Any]) -> dict[str, Any]:
+    obj = copy.deepcopy(obj)
+    obj["metadata"]["namespace"] = namespace
+    obj["metadata"].pop("resourceVersion", None)
+    return obj
+
+
+async def test_every_reference_example_is_accepted(
+    kube: Kube, namespace: str, reference_examples: dict[str, dict[str, Any]]
+) -> None:
+    for name, example in reference_examples.items():
+        try:
+            await kube.apply(_in(namespace, example), dry_run=True)
+        except KubeError as exc:
+            pytest.fail(f"{name} rejected: {exc}")
+
+
+async def _check(kube: Kube, namespace: str, case: CelCase) -> str | None:
+    """Return a mismatch description, or None when the API server did what the case expects."""
+    if case.old is not None:
+        old = _in(namespace, case.old)
+        old["metadata"]["name"] = f"{case.name}"[:60]
+        await kube.apply(old, force=True)
+        if "status" in old:
+            await kube.apply_status(
+                {k: old[k] for k in ("apiVersion", "kind", "metadata", "status")}
+            )
+        obj = _in(namespace, case.obj)
+        obj["metadata"]["name"] = old["metadata"]["name"]
+    else:
+        obj = _in(namespace, case.obj)
+    try:
+        await kube.apply(obj, dry_run=True, force=True)
+    except InvalidError as exc:
+        if case.error is None:
+            return f"{case.name}: rejected unexpectedly: {exc}"
+        if case.error not in str(exc):
+            return f"{case.name}: expected {case.error!r}, got {exc}"
+        return None
+    if case.error is not None:
+        return f"{case.name}: admitted, expected {case.error!r}"
+    return None
+
+
+async def test_cel_rules_on_the_live_api_server(kube: Kube, namespace: str) -> None:
+    problems = [p for case in CEL_CASES if (p := await _check(kube, namespace, case))]
+    assert not problems, "\n".join(problems)

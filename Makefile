@@ -34,6 +34,7 @@ imports: ## import-linter layer contracts
 
 generated: ## Fail when a generated file (CRDs) differs from what its generator writes
 	$(VENV)/python -m airunway.api.crdgen --check
+	$(VENV)/python -m airunway.controller.rbac --check
 
 pytest: ## All tests; pytest's exit 5 (no tests collected) is a failure, not a pass
 	@rc=0; $(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile || rc=$$?; \
@@ -55,8 +56,9 @@ format: ## Apply ruff's fixes and formatting
 	$(VENV)/ruff check --fix src tests bench
 	$(VENV)/ruff format src tests bench
 
-crds: ## Regenerate deploy/crds from the pydantic models
+generate: ## Regenerate deploy/ (CRDs from the pydantic models, controller RBAC)
 	$(VENV)/python -m airunway.api.crdgen
+	$(VENV)/python -m airunway.controller.rbac
 
 lock: ## Re-resolve uv.lock after changing dependencies in pyproject.toml
 	$(HOME)/.cache/airunway/uv-venv/bin/uv lock
@@ -79,4 +81,4 @@ help: ## Show this help
 	/^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } \
 	/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format crds lock cluster-up cluster-down bench-devcluster help
+.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster help

@@ -6,11 +6,17 @@ import asyncio
 import fcntl
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
 from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.errors import DevClusterError
+from airunway.devcluster.services import (
+    ControllerProcess,
+    service_account_kubeconfig,
+    start_controller,
+)
 from airunway.kube.client import Kube
 
 
@@ -18,9 +24,7 @@ from airunway.kube.client import Kube
 def cluster(cluster_name: str) -> DevCluster:
     """The run's control plane, started by whichever worker needs it first."""
     c = DevCluster(cluster_name)
-    c.settings.clusters_dir.mkdir(parents=True, exist_ok=True)
-    lock_path = c.settings.clusters_dir / f"{cluster_name}.lock"
-    with lock_path.open("w") as lock:
+    with _locked(c) as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not c.status().healthy:
@@ -30,6 +34,38 @@ def cluster(cluster_name: str) -> DevCluster:
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return c
+
+
+MAIN_CONTROLLER = "controller-main"
+
+
+def _locked(cluster: DevCluster) -> Any:
+    cluster.settings.clusters_dir.mkdir(parents=True, exist_ok=True)
+    return (cluster.settings.clusters_dir / f"{cluster.name}.lock").open("w")
+
+
+async def _start_main_controller(cluster: DevCluster) -> ControllerProcess:
+    """The run's controller, as a real process under the generated least-privilege RBAC."""
+    rbac_file = cluster.settings.project_crds.parent / "rbac" / "controller.yaml"
+    kubeconfig = await service_account_kubeconfig(cluster, rbac_file, "controller-sa")
+    return await start_controller(cluster, kubeconfig=kubeconfig, identity=MAIN_CONTROLLER)
+
+
+@pytest.fixture(scope="session")
+def controller(cluster: DevCluster) -> ControllerProcess:
+    """The run's core controller (webhook registered), started once, shared by all workers."""
+    with _locked(cluster) as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record = next(
+            (r for r in cluster.records() if r.name == MAIN_CONTROLLER and r.alive()), None
+        )
+        if record is not None:
+            webhook, health, metrics = record.ports
+            return ControllerProcess(record, webhook, health, metrics, MAIN_CONTROLLER)
+        try:
+            return asyncio.run(_start_main_controller(cluster))
+        except DevClusterError as exc:
+            pytest.fail(f"the controller could not start: {exc}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from airunway.cli import dev
+from airunway.cli import controller, dev
 
 app = typer.Typer(
     name="airunway",
@@ -13,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(dev.app, name="dev")
+app.add_typer(controller.app, name="controller")
 
 
 if __name__ == "__main__":  # pragma: no cover

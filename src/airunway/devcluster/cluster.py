@@ -245,6 +245,14 @@ class DevCluster:
         except WaitTimeoutError as exc:
             raise StartError(f"{exc}; log: {record.log}", record.log) from exc
 
+    def add_record(self, record: ProcessRecord) -> None:
+        """Track a process started next to the cluster (controller, providers, backend)."""
+        state = self._state()
+        if state is None:
+            raise NotRunningError(f"no cluster named '{self.name}'")
+        state["processes"].append(record.to_json())
+        self.state_file.write_text(json.dumps(state, indent=2))
+
     def _save(self, server: str, ports: components.Ports) -> None:
         state = {
             "name": self.name,

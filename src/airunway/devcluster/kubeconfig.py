@@ -46,6 +46,22 @@ def write_kubeconfig(path: Path, *, server: str, ca: Path, client: KeyPair, name
     path.chmod(0o600)
 
 
+def write_token_kubeconfig(path: Path, *, server: str, ca: Path, token: str) -> None:
+    """Write a kubeconfig that authenticates with a bearer token (a ServiceAccount's)."""
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [
+            {"name": "c", "cluster": {"server": server, "certificate-authority": str(ca)}}
+        ],
+        "users": [{"name": "u", "user": {"token": token}}],
+        "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}],
+        "current-context": "c",
+    }
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    path.chmod(0o600)
+
+
 def write_all(directory: Path, pki: ClusterPKI, server: str, cluster_name: str) -> dict[str, Path]:
     """Issue a client cert and write a kubeconfig for every identity; return stem → path."""
     paths: dict[str, Path] = {}

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import psutil
 
+from airunway.devcluster.settings import child_env
+
 
 @dataclass(frozen=True)
 class ProcessRecord:
@@ -71,7 +73,13 @@ class ProcessRecord:
         return 0
 
 
-def start(name: str, args: list[str], log: Path, ports: tuple[int, ...] = ()) -> ProcessRecord:
+def start(
+    name: str,
+    args: list[str],
+    log: Path,
+    ports: tuple[int, ...] = (),
+    extra_env: dict[str, str] | None = None,
+) -> ProcessRecord:
     """Start ``args`` in its own session with output appended to ``log``."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as fh:
@@ -81,6 +89,7 @@ def start(name: str, args: list[str], log: Path, ports: tuple[int, ...] = ()) ->
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            env=child_env(**extra_env) if extra_env else None,
         )
     create_time = psutil.Process(proc.pid).create_time()
     return ProcessRecord(name, proc.pid, create_time, str(log), ports)

@@ -20,7 +20,8 @@ from lightkube.core.exceptions import LoadResourceError
 from lightkube.core.resource import NamespacedResource
 from lightkube.core.resource_registry import resource_registry
 from lightkube.generic_resource import (
-    async_load_in_cluster_generic_resources,
+    create_global_resource,
+    create_namespaced_resource,
     get_generic_resource,
 )
 from lightkube.models.authentication_v1 import TokenRequestSpec, TokenReviewSpec
@@ -72,12 +73,23 @@ class Kube:
             pass
         resource = get_generic_resource(api_version, kind)  # type: ignore[no-untyped-call]
         if resource is None:
-            async with aconverted():
-                await async_load_in_cluster_generic_resources(self._client)
-            resource = get_generic_resource(api_version, kind)  # type: ignore[no-untyped-call]
-        if resource is None:
-            raise NotFoundError(f"the API {api_version} {kind} is not served by this cluster")
+            resource = await self._discover(api_version, kind)
         return resource
+
+    async def _discover(self, api_version: str, kind: str) -> Any:  # noqa: ANN401 - lightkube class
+        """Find plural and scope of a custom kind through API discovery (no CRD read rights)."""
+        group, _, version = api_version.rpartition("/")
+        try:
+            listing = await self.raw_get(f"/apis/{api_version}")
+        except UnavailableError as exc:
+            raise NotFoundError(f"the API {api_version} is not served by this cluster") from exc
+        for item in listing.get("resources", []):
+            if item.get("kind") == kind and "/" not in item.get("name", "/"):
+                create = (
+                    create_namespaced_resource if item.get("namespaced") else create_global_resource
+                )
+                return create(group, version, kind, item["name"])
+        raise NotFoundError(f"the API {api_version} {kind} is not served by this cluster")
 
     async def _obj(self, manifest: Mapping[str, Any]) -> Any:  # noqa: ANN401 - lightkube object
         res = await self._resource(manifest["apiVersion"], manifest["kind"])
@@ -210,11 +222,13 @@ class Kube:
         return response.json() if "json" in content_type else response.text
 
 
-async def create_token(kube: Kube, namespace: str, service_account: str) -> str:
+async def create_token(
+    kube: Kube, namespace: str, service_account: str, *, seconds: int = 3600
+) -> str:
     """Issue a short-lived token for a ServiceAccount through the TokenRequest API."""
     request = ServiceAccountToken(
         metadata=ObjectMeta(name=service_account, namespace=namespace),
-        spec=TokenRequestSpec(audiences=[], expirationSeconds=3600),
+        spec=TokenRequestSpec(audiences=[], expirationSeconds=seconds),
     )
     async with aconverted():
         result = await kube._client.create(  # noqa: SLF001 - same module family

@@ -11,11 +11,12 @@ import base64
 from typing import Any
 
 from airunway.api import GROUP, MODEL_DEPLOYMENT_PLURAL, VERSION
+from airunway.controller.admission import VALIDATING_WEBHOOK_NAME
 
 MUTATING_CONFIG = "airunway-mutating-webhook-configuration"
 VALIDATING_CONFIG = "airunway-validating-webhook-configuration"
 MUTATING_NAME = "mmodeldeployment-v1alpha1.kb.io"
-VALIDATING_NAME = "vmodeldeployment-v1alpha1.kb.io"
+VALIDATING_NAME = VALIDATING_WEBHOOK_NAME
 MUTATE_PATH = "/mutate-airunway-ai-v1alpha1-modeldeployment"
 VALIDATE_PATH = "/validate-airunway-ai-v1alpha1-modeldeployment"
 SERVICE_NAME = "airunway-webhook-service"

@@ -1,0 +1,93 @@
+"""``airunway controller run``: one replica of the core controller.
+
+Flags override ``AIRUNWAY_CONTROLLER_*`` environment settings; a bad value stops the process at
+start with pydantic's message instead of failing later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+
+from airunway.controller.settings import ControllerSettings
+from airunway.kube.errors import KubeError
+
+app = typer.Typer(help="The core controller.", no_args_is_help=True)
+
+
+@app.command("run")
+def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
+    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
+    namespace: str | None = typer.Option(None, help="Namespace of the Lease and Events."),
+    leader_elect: bool | None = typer.Option(None, help="Hold a Lease before reconciling."),
+    identity: str | None = typer.Option(None, help="Identity of this replica in the Lease."),
+    webhook_port: int | None = typer.Option(None, help="Webhook port (0: off)."),
+    webhook_cert_dir: Path | None = typer.Option(None, help="Directory with tls.crt/tls.key."),
+    register_webhooks_url: str | None = typer.Option(
+        None, help="Register the webhooks by URL (dev cluster), e.g. https://127.0.0.1:9443."
+    ),
+    webhook_ca_file: Path | None = typer.Option(None, help="CA bundle for the registration."),
+    health_port: int | None = typer.Option(None, help="/healthz, /readyz port (0: off)."),
+    metrics_port: int | None = typer.Option(None, help="/metrics port (0: off)."),
+    enable_provider_selector: bool | None = typer.Option(
+        None, help="Auto-select engine and provider."
+    ),
+    log_level: str = typer.Option("INFO", help="Logging level."),
+) -> None:
+    """Run one controller replica until SIGINT/SIGTERM."""
+    overrides: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "kubeconfig": kubeconfig,
+            "namespace": namespace,
+            "leader_elect": leader_elect,
+            "identity": identity,
+            "webhook_port": webhook_port,
+            "webhook_cert_dir": webhook_cert_dir,
+            "register_webhooks_url": register_webhooks_url,
+            "webhook_ca_file": webhook_ca_file,
+            "health_port": health_port,
+            "metrics_port": metrics_port,
+            "enable_provider_selector": enable_provider_selector,
+        }.items()
+        if v is not None
+    }
+    try:
+        settings = ControllerSettings(**overrides)
+    except ValidationError as exc:
+        typer.secho(f"error: invalid controller settings:\n{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("kopf", "httpx", "httpx2", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    asyncio.run(_main(settings))
+
+
+async def _main(settings: ControllerSettings) -> None:
+    from airunway.controller.operator import Controller  # noqa: PLC0415 - heavy, only here
+
+    controller = Controller(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, controller.stop)
+    try:
+        await controller.run()
+    except* KubeError as group:
+        for exc in _leaves(group):
+            logging.getLogger("airunway.controller").error("stopping: %s", exc)
+        raise SystemExit(1) from None
+
+
+def _leaves(group: BaseExceptionGroup[KubeError]) -> list[BaseException]:
+    out: list[BaseException] = []
+    for exc in group.exceptions:
+        out += _leaves(exc) if isinstance(exc, BaseExceptionGroup) else [exc]
+    return out

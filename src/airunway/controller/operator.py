@@ -1,0 +1,178 @@
+"""The controller process: watches (kopf), the work queue, leader election, probes, webhook.
+
+kopf is the event loop: it lists and watches ModelDeployments and InferenceProviderConfigs and
+calls our ``on.event`` handlers, which only update the in-memory store and enqueue keys.  The
+queue's workers reconcile through :mod:`airunway.kube`.  Using event handlers only (no kopf
+create/update/delete handlers) means kopf writes nothing to our objects: no finalizers, no
+progress annotations, which would otherwise pass through our own admission webhooks.
+
+The webhook server and the probes run on every replica; watches and reconciles only on the
+leader.  Losing the Lease ends the process so that its supervisor restarts it as a follower.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import kopf
+
+from airunway.api import (
+    GROUP,
+    INFERENCE_PROVIDER_CONFIG_PLURAL,
+    MODEL_DEPLOYMENT_PLURAL,
+    VERSION,
+)
+from airunway.controller.events import EventRecorder
+from airunway.controller.leader import LeaderElector, LeaseConfig
+from airunway.controller.metrics import ControllerMetrics
+from airunway.controller.probes import ProbeServer
+from airunway.controller.queue import WorkQueue
+from airunway.controller.reconciler import Reconciler
+from airunway.controller.settings import ControllerSettings
+from airunway.controller.store import MDKey, Store, md_ref
+from airunway.controller.webhook.server import WebhookServer
+from airunway.kube.client import Kube
+from airunway.kube.kopf_login import connection_from_kubeconfig
+
+log = logging.getLogger(__name__)
+
+
+class Controller:
+    """Wires the parts of one controller replica together."""
+
+    def __init__(self, settings: ControllerSettings) -> None:
+        self.settings = settings
+        self.kube = Kube.connect(settings.kubeconfig, field_manager=settings.field_manager)
+        self.store = Store()
+        self.metrics = ControllerMetrics()
+        self.recorder = EventRecorder(self.kube, settings.identity)
+        self.reconciler = Reconciler(self.kube, self.store, self.recorder, self.metrics, settings)
+        self.queue: WorkQueue[MDKey] = WorkQueue(
+            self.reconciler.reconcile, workers=settings.workers
+        )
+        self.elector = LeaderElector(
+            self.kube,
+            LeaseConfig(
+                name=settings.lease_name,
+                namespace=settings.namespace,
+                identity=settings.identity,
+                lease_duration=settings.lease_duration,
+                renew_deadline=settings.renew_deadline,
+                retry_period=settings.retry_period,
+            ),
+        )
+        self.webhook = WebhookServer(self.kube, self.store, settings)
+        self.kopf_ready = asyncio.Event()
+        self.probes = ProbeServer(self.metrics.registry, self._ready, settings)
+        self._stop = asyncio.Event()
+
+    def _ready(self) -> bool:
+        webhook_ok = self.settings.webhook_port == 0 or self.webhook.serving
+        leading_ok = not self.elector.is_leader or self.kopf_ready.is_set()
+        return webhook_ok and leading_ok
+
+    def stop(self) -> None:
+        """Ask the replica to stop (signal handler)."""
+        self._stop.set()
+
+    async def run(self) -> None:
+        """Serve the webhook and probes; lead when elected; stop on request or lost Lease."""
+        await self.probes.start()
+        await self.webhook.start()
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self._stop_waiter())
+                if self.settings.leader_elect:
+                    group.create_task(self.elector.run(self._lead))
+                else:
+                    group.create_task(self._lead())
+        except* _Stopped:
+            log.info("controller stopping")
+        finally:
+            await self.elector.release()
+            await self.webhook.stop()
+            await self.probes.stop()
+            await self.kube.close()
+
+    async def _stop_waiter(self) -> None:
+        await self._stop.wait()
+        raise _Stopped
+
+    async def _lead(self) -> None:
+        await self._prime()
+        registry = self._registry()
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.queue.run())
+            group.create_task(
+                kopf.operator(
+                    registry=registry,
+                    clusterwide=True,
+                    standalone=True,
+                    ready_flag=self.kopf_ready,
+                    memo=kopf.Memo(),
+                )
+            )
+
+    async def _prime(self) -> None:
+        """Load provider configs before the first reconcile, so none sees an empty fleet."""
+        api = f"{GROUP}/{VERSION}"
+        for body in await self.kube.list(api, "InferenceProviderConfig"):
+            self.store.put_config(body)
+        self.store.synced = True
+
+    def _registry(self) -> kopf.OperatorRegistry:
+        registry = kopf.OperatorRegistry()
+        self._register_setup(registry)
+        self._register_watches(registry)
+        return registry
+
+    def _register_setup(self, registry: kopf.OperatorRegistry) -> None:
+        own = self.settings
+
+        @kopf.on.startup(registry=registry)
+        def configure(settings: kopf.OperatorSettings, **_: Any) -> None:  # noqa: ANN401
+            settings.posting.enabled = False
+            settings.watching.server_timeout = 300
+            settings.watching.client_timeout = 330
+            settings.networking.request_timeout = 30
+
+        @kopf.on.login(registry=registry)
+        def login(settings: kopf.OperatorSettings, **_: Any) -> kopf.ConnectionInfo:  # noqa: ANN401
+            if own.kubeconfig is not None:
+                return connection_from_kubeconfig(own.kubeconfig)
+            info = kopf.login_with_service_account(settings=settings) or kopf.login_with_kubeconfig(
+                settings=settings
+            )
+            if info is None:
+                raise kopf.LoginError("no in-cluster service account and no kubeconfig")
+            return info
+
+    def _register_watches(self, registry: kopf.OperatorRegistry) -> None:
+        @kopf.on.event(GROUP, VERSION, MODEL_DEPLOYMENT_PLURAL, registry=registry)
+        def md_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+            key = (str(body.metadata.namespace), str(body.metadata.name))
+            if event.get("type") == "DELETED":
+                self.store.deployments.pop(key, None)
+            else:
+                self.store.deployments[key] = md_ref(dict(body))
+            self.queue.add(key)
+
+        @kopf.on.event(GROUP, VERSION, INFERENCE_PROVIDER_CONFIG_PLURAL, registry=registry)
+        async def ipc_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+            name = str(body.metadata.name)
+            if event.get("type") == "DELETED":
+                self.store.delete_config(name)
+                changed = True
+            else:
+                raw = dict(body)
+                changed = self.reconciler.check_config(raw) or self.store.put_config(raw)
+                await self.reconciler.publish_config_validity(raw)
+            if changed:
+                for key in self.store.dependents(name):
+                    self.queue.add(key)
+
+
+class _Stopped(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside the task group to end the replica on request."""

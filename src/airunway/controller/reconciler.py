@@ -1,0 +1,170 @@
+"""Reconcile one ModelDeployment: read it, decide (pure), write status, record events, metrics.
+
+The decisions live in :mod:`airunway.controller.decide`; this module is the I/O around it.
+Status is written with server-side apply under the controller's own field manager and only with
+the fields the core owns, so provider-written fields are never clobbered; the read
+resourceVersion goes with the write, so a decision made on a stale read is retried instead of
+overwriting a newer provider update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import Any
+
+from airunway.api import API_VERSION, MODEL_DEPLOYMENT_KIND, InferenceProviderConfig
+from airunway.controller.decide import Outcome, decide
+from airunway.controller.events import EventRecorder, EventSpec
+from airunway.controller.ipc_rules import rule_problems
+from airunway.controller.metrics import ControllerMetrics
+from airunway.controller.settings import ControllerSettings
+from airunway.controller.store import MDKey, Store
+from airunway.kube.client import Kube
+from airunway.kube.errors import KubeError, NotFoundError
+
+log = logging.getLogger(__name__)
+PAUSE_ANNOTATION = "airunway.ai/reconcile-paused"
+
+
+class Reconciler:
+    """The core reconcile loop body, one object at a time."""
+
+    def __init__(
+        self,
+        kube: Kube,
+        store: Store,
+        recorder: EventRecorder,
+        metrics: ControllerMetrics,
+        settings: ControllerSettings,
+    ) -> None:
+        self._kube = kube
+        self._store = store
+        self._recorder = recorder
+        self._metrics = metrics
+        self._settings = settings
+        self._invalid_configs: dict[str, str] = {}
+
+    def usable_configs(self) -> list[InferenceProviderConfig]:
+        """Provider configs in name order, without those whose selection rules are broken."""
+        return [
+            c for c in self._store.sorted_configs() if c.metadata.name not in self._invalid_configs
+        ]
+
+    async def reconcile(self, key: MDKey) -> None:
+        """Bring one ModelDeployment's core status up to date."""
+        namespace, name = key
+        try:
+            raw = await self._kube.get(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace)
+        except NotFoundError:
+            self._metrics.forget(key)
+            return
+        meta = raw.get("metadata", {})
+        if meta.get("deletionTimestamp"):
+            return
+        if (meta.get("annotations") or {}).get(PAUSE_ANNOTATION) == "true":
+            return
+        started = time.monotonic()
+        outcome = decide(
+            raw,
+            self.usable_configs(),
+            enable_selector=self._settings.enable_provider_selector,
+            now=dt.datetime.now(dt.UTC),
+        )
+        provider = outcome.provider
+        try:
+            if outcome.status_changed:
+                await self._write_status(raw, outcome)
+            for event in outcome.events:
+                await self._recorder.record(raw, event)
+        finally:
+            if outcome.has_provider_status:
+                self._metrics.duration.labels(provider).observe(time.monotonic() - started)
+                if outcome.error_type:
+                    self._metrics.observe_error(provider, outcome.error_type)
+        self._metrics.observe(
+            key,
+            provider=provider,
+            phase=outcome.phase,
+            replicas=outcome.replicas,
+            selected_reason=outcome.selected_reason,
+            created=_timestamp(meta.get("creationTimestamp")),
+        )
+
+    async def _write_status(self, raw: dict[str, Any], outcome: Outcome) -> None:
+        meta = raw["metadata"]
+        manifest = {
+            "apiVersion": API_VERSION,
+            "kind": MODEL_DEPLOYMENT_KIND,
+            "metadata": {
+                "name": meta["name"],
+                "namespace": meta["namespace"],
+                "resourceVersion": meta["resourceVersion"],
+            },
+            "status": outcome.status,
+        }
+        await self._kube.apply_status(manifest, force=True)
+
+    def check_config(self, body: dict[str, Any]) -> bool:
+        """Track configs whose selection rules do not compile; True when that changed.
+
+        A config with a broken rule is left out of provider selection altogether (an operator
+        who wrote a rule meant it to constrain selection; ignoring just that rule could route
+        deployments to a provider that was meant to be excluded), and says so in its status.
+        """
+        name = str(body["metadata"]["name"])
+        problems = rule_problems(body)
+        before = self._invalid_configs.get(name)
+        if problems:
+            if before != problems:
+                log.warning("InferenceProviderConfig %s: invalid rules: %s", name, problems)
+            self._invalid_configs[name] = problems
+        else:
+            self._invalid_configs.pop(name, None)
+        return before != (problems or None)
+
+    async def publish_config_validity(self, body: dict[str, Any]) -> None:
+        """Write the SelectionRulesValid condition of a config (and an Event when it breaks)."""
+        name = str(body["metadata"]["name"])
+        problems = self._invalid_configs.get(name)
+        current = {
+            c.get("type"): c for c in ((body.get("status") or {}).get("conditions") or [])
+        }.get("SelectionRulesValid")
+        status = "False" if problems else "True"
+        if current is not None and current.get("status") == status:
+            return
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        condition = {
+            "type": "SelectionRulesValid",
+            "status": status,
+            "reason": "InvalidSelectionRule" if problems else "RulesCompiled",
+            "message": problems or "All selection rules compile",
+            "lastTransitionTime": now,
+            "observedGeneration": body["metadata"].get("generation", 0),
+        }
+        manifest = {
+            "apiVersion": API_VERSION,
+            "kind": "InferenceProviderConfig",
+            "metadata": {"name": name},
+            "status": {"conditions": [condition]},
+        }
+        try:
+            await self._kube.apply_status(manifest, force=True)
+        except KubeError as exc:
+            log.warning("could not write the status of InferenceProviderConfig %s: %s", name, exc)
+        if problems:
+            await self._recorder.record(
+                body,
+                EventSpec(
+                    "Warning",
+                    "InvalidSelectionRule",
+                    f"skipped in provider selection: {problems}",
+                ),
+            )
+
+
+def _timestamp(value: str | None) -> float | None:
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(value).timestamp()

@@ -1,0 +1,144 @@
+"""Start AI Runway's own processes next to a dev cluster, as the playground and tests do.
+
+The controller today; providers and the backend later.  They are started as real processes of
+the ``airunway`` command, with their own logs, and recorded like the control-plane components,
+so ``status`` shows them and ``down`` stops them.
+The webhook server gets a serving certificate from the cluster CA and registers itself by URL,
+since the dev cluster has no Service routing to reach it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import yaml
+
+from airunway.devcluster import process
+from airunway.devcluster.cluster import DevCluster
+from airunway.devcluster.errors import StartError
+from airunway.devcluster.kubeconfig import write_token_kubeconfig
+from airunway.devcluster.ports import free_ports
+from airunway.devcluster.process import ProcessRecord
+from airunway.kube.client import create_token
+from airunway.kube.wait import WaitTimeoutError, wait_for
+
+AIRUNWAY = [sys.executable, "-m", "airunway.cli.main"]
+
+
+@dataclass(frozen=True)
+class ControllerProcess:
+    """A running controller replica and where to reach it."""
+
+    record: ProcessRecord
+    webhook_port: int
+    health_port: int
+    metrics_port: int
+    identity: str
+
+    def alive(self) -> bool:
+        """Whether the process still runs."""
+        return self.record.alive()
+
+    def stop(self) -> None:
+        """Stop it (SIGTERM, then SIGKILL)."""
+        process.stop(self.record)
+
+
+def webhook_cert_dir(cluster: DevCluster, name: str = "controller-webhook") -> Path:
+    """A directory with tls.crt, tls.key and ca.crt for a webhook server on 127.0.0.1."""
+    pair = cluster.pki.serving(name, dns=["localhost"], ips=["127.0.0.1"])
+    directory = cluster.dir / "certs" / name
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "tls.crt").write_bytes(pair.cert.read_bytes())
+    (directory / "tls.key").write_bytes(pair.key.read_bytes())
+    (directory / "tls.key").chmod(0o600)
+    (directory / "ca.crt").write_bytes(cluster.pki.ca.cert.read_bytes())
+    return directory
+
+
+def token_kubeconfig(cluster: DevCluster, token: str, name: str) -> Path:
+    """A kubeconfig that authenticates with a ServiceAccount token."""
+    path = cluster.dir / f"{name}.kubeconfig"
+    write_token_kubeconfig(path, server=cluster.server, ca=cluster.pki.ca.cert, token=token)
+    return path
+
+
+async def service_account_kubeconfig(cluster: DevCluster, rbac_file: Path, name: str) -> Path:
+    """Apply a generated RBAC file and return a kubeconfig for its ServiceAccount's token.
+
+    Running our processes under the RBAC we ship (not as cluster admin) is what makes a missing
+    rule fail in the playground and the tests rather than in a user's cluster.
+    """
+    text = await asyncio.to_thread(rbac_file.read_text)
+    docs = [d for d in yaml.safe_load_all(text) if d]
+    account = next(d for d in docs if d["kind"] == "ServiceAccount")["metadata"]
+    kube = cluster.connect()
+    try:
+        namespace = account["namespace"]
+        await kube.apply(
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}, force=True
+        )
+        for doc in docs:
+            await kube.apply(doc, force=True)
+        token = await create_token(kube, namespace, account["name"], seconds=24 * 3600)
+    finally:
+        await kube.close()
+    return token_kubeconfig(cluster, token, name)
+
+
+async def start_controller(
+    cluster: DevCluster,
+    *,
+    kubeconfig: Path | None = None,
+    identity: str | None = None,
+    register_webhooks: bool = True,
+    leader_elect: bool = True,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 60.0,
+) -> ControllerProcess:
+    """Start a controller replica and wait until its /readyz answers ok."""
+    webhook_port, health_port, metrics_port = free_ports(3)
+    identity = identity or f"controller-{uuid.uuid4().hex[:6]}"
+    certs = webhook_cert_dir(cluster)
+    args = [
+        *AIRUNWAY,
+        "controller",
+        "run",
+        f"--kubeconfig={kubeconfig or cluster.kubeconfig}",
+        f"--identity={identity}",
+        f"--webhook-port={webhook_port}",
+        f"--webhook-cert-dir={certs}",
+        f"--health-port={health_port}",
+        f"--metrics-port={metrics_port}",
+        "--leader-elect" if leader_elect else "--no-leader-elect",
+    ]
+    if register_webhooks:
+        args.append(f"--register-webhooks-url=https://127.0.0.1:{webhook_port}")
+    log = cluster.dir / "logs" / f"{identity}.log"
+    ports = (webhook_port, health_port, metrics_port)
+    record = process.start(identity, args, log, ports, extra_env)
+    cluster.add_record(record)
+    controller = ControllerProcess(record, webhook_port, health_port, metrics_port, identity)
+
+    async def ready() -> bool:
+        if not record.alive():
+            message = f"controller {identity} exited during start-up; log: {log}"
+            raise StartError(message, str(log))
+        try:
+            async with httpx.AsyncClient(timeout=1.0, trust_env=False) as client:
+                r = await client.get(f"http://127.0.0.1:{health_port}/readyz")
+        except httpx.TransportError:
+            return False
+        return r.status_code == 200  # noqa: PLR2004
+
+    try:
+        await wait_for(ready, timeout=timeout, what=f"controller {identity} to be ready")
+    except WaitTimeoutError as exc:
+        controller.stop()
+        raise StartError(f"{exc}; log: {log}", str(log)) from exc
+    return controller

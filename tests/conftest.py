@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 import pytest
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CLUSTER_NAME_KEY = "airunway_cluster_name"
 
@@ -36,11 +37,22 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     from airunway.devcluster.cluster import DevCluster  # noqa: PLC0415 - only when tests ran
 
     cluster = DevCluster(config.stash[_NAME])
+    if _TestRunSettings().test_keep_cluster and cluster.status().exists:
+        print(f"\nkept cluster {cluster.name}: airunway dev cluster down --name {cluster.name}")  # noqa: T201
+        return
     cluster.down()
     (cluster.settings.clusters_dir / f"{cluster.name}.lock").unlink(missing_ok=True)
 
 
 _NAME = pytest.StashKey[str]()
+
+
+class _TestRunSettings(BaseSettings):
+    """``AIRUNWAY_TEST_KEEP_CLUSTER=1`` keeps the run's cluster (and its logs) for debugging."""
+
+    model_config = SettingsConfigDict(env_prefix="AIRUNWAY_", extra="ignore")
+
+    test_keep_cluster: bool = False
 
 
 @pytest.fixture(scope="session")

@@ -82,7 +82,7 @@ async def _main(settings: ControllerSettings) -> None:
         await controller.run()
     except* KubeError as group:
         for exc in _leaves(group):
-            logging.getLogger("airunway.controller").error("stopping: %s", exc)
+            logging.getLogger("airunway.controller").error("stopping: %s", exc)  # noqa: TRY400 - one line, no traceback, by design
         raise SystemExit(1) from None
 
 

@@ -215,7 +215,13 @@ def core_status(status: ModelDeploymentStatus, message: str | None) -> dict[str,
             out["provider"]["selectedReason"] = status.provider.selected_reason
     if status.engine is not None and status.engine.type:
         out["engine"] = status.engine.model_dump(mode="json", by_alias=True, exclude_none=True)
-    if status.image is not None and status.image.message:
+    image_condition = status.condition(ConditionType.IMAGE_RESOLVED)
+    core_image = (
+        image_condition is not None
+        and image_condition.reason == ConditionReason.CONFLICTING_IMAGE_FIELDS
+    )
+    if core_image and status.image is not None and status.image.message:
+        # only the core's own image-conflict record; the direct vLLM provider owns the rest
         out["image"] = {"requested": status.image.requested or "", "message": status.image.message}
     conditions = [
         c.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -299,11 +305,20 @@ def _unparseable(raw: dict[str, Any], exc: ValidationError) -> Outcome:
     if generation is not None:
         status["observedGeneration"] = generation
     current = raw.get("status") or {}
-    changed = current.get("message") != message or current.get("phase") != "Failed"
+    # keep (re-assert) what the core recorded before, so this apply does not drop it
+    provider = current.get("provider") or {}
+    if provider.get("name"):
+        status["provider"] = {
+            k: provider[k] for k in ("name", "selectedReason") if provider.get(k) is not None
+        }
+    if (current.get("engine") or {}).get("type"):
+        status["engine"] = current["engine"]
+    decided = current.get("message") != message or current.get("phase") != "Failed"
+    changed = decided or current.get("observedGeneration") != generation
     return Outcome(
         status=status,
         status_changed=changed,
-        events=[EventSpec("Warning", "ValidationFailed", message)] if changed else [],
+        events=[EventSpec("Warning", "ValidationFailed", message)] if decided else [],
         error_type="validation",
         phase="Failed",
     )

@@ -34,7 +34,9 @@ from airunway.controller.settings import ControllerSettings
 from airunway.controller.store import MDKey, Store, md_ref
 from airunway.controller.webhook.server import WebhookServer
 from airunway.kube.client import Kube
+from airunway.kube.errors import UnavailableError
 from airunway.kube.kopf_login import connection_from_kubeconfig
+from airunway.kube.wait import wait_for
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,9 @@ class Controller:
         raise _Stopped
 
     async def _lead(self) -> None:
+        if self.settings.register_webhooks_url and self.settings.webhook_port:
+            # URL registration (no Service to balance replicas): the leader points it at itself
+            await self.webhook.register()
         await self._prime()
         registry = self._registry()
         async with asyncio.TaskGroup() as group:
@@ -116,9 +121,24 @@ class Controller:
             )
 
     async def _prime(self) -> None:
-        """Load provider configs before the first reconcile, so none sees an empty fleet."""
+        """Load provider configs before the first reconcile, so none sees an empty fleet.
+
+        Transient answers (a CRD whose storage is still initializing answers 429, an API server
+        restarting answers 503) are retried until the API answers; anything else is fatal.
+        """
         api = f"{GROUP}/{VERSION}"
-        for body in await self.kube.list(api, "InferenceProviderConfig"):
+        bodies: list[dict[str, Any]] = []
+
+        async def listed() -> bool:
+            try:
+                bodies[:] = await self.kube.list(api, "InferenceProviderConfig")
+            except UnavailableError as exc:
+                log.info("waiting for the API: %s", exc)
+                return False
+            return True
+
+        await wait_for(listed, timeout=300, what="InferenceProviderConfigs to be listable")
+        for body in bodies:
             self.store.put_config(body)
         self.store.synced = True
 

@@ -52,8 +52,8 @@ class ProcessRecord:
             if abs(proc.create_time() - self.create_time) > 1.0:
                 return None
             if proc.status() == psutil.STATUS_ZOMBIE:
-                with contextlib.suppress(ChildProcessError, OSError):
-                    proc.wait(timeout=0)
+                with contextlib.suppress(ChildProcessError, OSError, psutil.TimeoutExpired):
+                    proc.wait(timeout=0)  # reap it when it is our child
                 return None
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             return None

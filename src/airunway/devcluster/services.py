@@ -127,7 +127,10 @@ async def start_controller(
 
     async def ready() -> bool:
         if not record.alive():
-            message = f"controller {identity} exited during start-up; log: {log}"
+            last = log.read_text(errors="replace").strip().splitlines()[-3:]
+            message = f"controller {identity} exited during start-up; log: {log}; last lines: " + (
+                " | ".join(last)
+            )
             raise StartError(message, str(log))
         try:
             async with httpx.AsyncClient(timeout=1.0, trust_env=False) as client:

@@ -64,6 +64,12 @@ class UnavailableError(KubeError):
     status = 503
 
 
+class TooManyRequestsError(UnavailableError):
+    """429: throttled, or a new resource's storage is still initializing; retry shortly."""
+
+    status = 429
+
+
 _TYPED_PATCH_FAILURE = "failed to create typed patch object"
 
 #: Kubernetes' StatusReason wins over the HTTP code: a server-side apply whose object does not fit
@@ -76,6 +82,7 @@ _BY_REASON: dict[str, type[KubeError]] = {
     "Conflict": ConflictError,
     "Forbidden": ForbiddenError,
     "Unauthorized": UnauthorizedError,
+    "TooManyRequests": TooManyRequestsError,
 }
 
 _BY_STATUS: dict[int, type[KubeError]] = {
@@ -84,6 +91,7 @@ _BY_STATUS: dict[int, type[KubeError]] = {
     404: NotFoundError,
     409: ConflictError,
     422: InvalidError,
+    429: TooManyRequestsError,
 }
 
 

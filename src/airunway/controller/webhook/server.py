@@ -17,12 +17,12 @@ from aiohttp import web
 
 from airunway.controller.settings import ControllerSettings
 from airunway.controller.store import Store
-from airunway.controller.webhook import review
 from airunway.controller.webhook.registration import (
     MUTATE_PATH,
     VALIDATE_PATH,
     webhook_configurations,
 )
+from airunway.controller.webhook.review import mutate, prefetch_provider, validate
 from airunway.kube.client import Kube
 
 log = logging.getLogger(__name__)
@@ -93,11 +93,11 @@ class WebhookServer:
         body = await self._read(request)
         if isinstance(body, web.Response):
             return body
-        return web.json_response(review.mutate(body))
+        return web.json_response(mutate(body))
 
     async def _validate(self, request: web.Request) -> web.Response:
         body = await self._read(request)
         if isinstance(body, web.Response):
             return body
-        lookup = await review.prefetch_provider(body, self._store, self._kube)
-        return web.json_response(review.validate(body, lookup))
+        lookup = await prefetch_provider(body, self._store, self._kube)
+        return web.json_response(validate(body, lookup))

@@ -34,7 +34,7 @@ imports: ## import-linter layer contracts
 
 generated: ## Fail when a generated file (CRDs) differs from what its generator writes
 	$(VENV)/python -m airunway.api.crdgen --check
-	$(VENV)/python -m airunway.controller.rbac --check
+	$(VENV)/python -m airunway.controller.deploy --check
 
 pytest: ## All tests; pytest's exit 5 (no tests collected) is a failure, not a pass
 	@rc=0; $(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile || rc=$$?; \
@@ -58,7 +58,7 @@ format: ## Apply ruff's fixes and formatting
 
 generate: ## Regenerate deploy/ (CRDs from the pydantic models, controller RBAC)
 	$(VENV)/python -m airunway.api.crdgen
-	$(VENV)/python -m airunway.controller.rbac
+	$(VENV)/python -m airunway.controller.deploy
 
 lock: ## Re-resolve uv.lock after changing dependencies in pyproject.toml
 	$(HOME)/.cache/airunway/uv-venv/bin/uv lock

@@ -33,6 +33,9 @@ def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
         None, help="Register the webhooks by URL (dev cluster), e.g. https://127.0.0.1:9443."
     ),
     webhook_ca_file: Path | None = typer.Option(None, help="CA bundle for the registration."),
+    manage_webhook_certs: bool | None = typer.Option(
+        None, help="Keep the webhook certificate in a Secret and inject its CA (real clusters)."
+    ),
     health_port: int | None = typer.Option(None, help="/healthz, /readyz port (0: off)."),
     metrics_port: int | None = typer.Option(None, help="/metrics port (0: off)."),
     enable_provider_selector: bool | None = typer.Option(
@@ -52,6 +55,7 @@ def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
             "webhook_cert_dir": webhook_cert_dir,
             "register_webhooks_url": register_webhooks_url,
             "webhook_ca_file": webhook_ca_file,
+            "manage_webhook_certs": manage_webhook_certs,
             "health_port": health_port,
             "metrics_port": metrics_port,
             "enable_provider_selector": enable_provider_selector,

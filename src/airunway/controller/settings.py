@@ -51,6 +51,16 @@ class ControllerSettings(BaseSettings):
             "with the CA in webhook_ca_file: for clusters without Service routing (dev cluster)."
         ),
     )
+    manage_webhook_certs: bool = Field(
+        default=False,
+        description=(
+            "In a real cluster: keep the serving certificate in a Secret shared by the replicas "
+            "and inject its CA into the webhook configurations (which point at the Service)."
+        ),
+    )
+    webhook_service_name: str = Field(
+        default="airunway-webhook-service", description="The webhook Service (certificate DNS)."
+    )
     webhook_ca_file: Path | None = Field(
         default=None, description="CA bundle to put in the webhook configurations."
     )

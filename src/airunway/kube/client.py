@@ -8,7 +8,6 @@ Kubernetes can attribute and conflict-check per controller.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
@@ -20,9 +19,12 @@ from lightkube.core.exceptions import LoadResourceError
 from lightkube.core.resource import NamespacedResource
 from lightkube.core.resource_registry import resource_registry
 from lightkube.generic_resource import (
-    create_global_resource,
-    create_namespaced_resource,
-    get_generic_resource,
+    GenericGlobalResource,
+    GenericGlobalStatus,
+    GenericNamespacedResource,
+    GenericNamespacedStatus,
+    _create_subresource,
+    create_api_info,
 )
 from lightkube.models.authentication_v1 import TokenRequestSpec, TokenReviewSpec
 from lightkube.models.meta_v1 import ObjectMeta
@@ -30,8 +32,28 @@ from lightkube.resources.authentication_v1 import TokenReview
 from lightkube.resources.core_v1 import ServiceAccountToken
 
 from airunway.kube.errors import NotFoundError, UnavailableError, aconverted
+from airunway.kube.wait import WaitTimeoutError, wait_for
 
 Manifest = dict[str, Any]
+_GENERIC: dict[tuple[str, str], Any] = {}
+
+
+def _generic_class(group: str, version: str, kind: str, plural: str, *, namespaced: bool) -> Any:  # noqa: ANN401
+    """Build (once) a dict-backed lightkube class, kept out of lightkube's global registry."""
+    api_version = f"{group}/{version}" if group else version
+    info = create_api_info(group, version, kind, plural)
+    main = GenericNamespacedResource if namespaced else GenericGlobalResource
+    status = GenericNamespacedStatus if namespaced else GenericGlobalStatus
+    cls = type(
+        kind,
+        (main,),
+        {
+            "_api_info": info,
+            "Status": _create_subresource(status, info, action="status"),
+        },
+    )
+    _GENERIC[(api_version, kind)] = cls
+    return cls
 
 
 class Kube:
@@ -67,28 +89,34 @@ class Kube:
         await self._client.close()
 
     async def _resource(self, api_version: str, kind: str) -> Any:  # noqa: ANN401 - lightkube class
-        try:
-            return resource_registry.load(api_version, kind)
-        except LoadResourceError:
-            pass
-        resource = get_generic_resource(api_version, kind)  # type: ignore[no-untyped-call]
-        if resource is None:
-            resource = await self._discover(api_version, kind)
-        return resource
+        """A dict-backed resource class for any kind: built-ins and custom kinds alike.
 
-    async def _discover(self, api_version: str, kind: str) -> Any:  # noqa: ANN401 - lightkube class
-        """Find plural and scope of a custom kind through API discovery (no CRD read rights)."""
+        Dict-backed (generic) classes send exactly the manifest we give them, which server-side
+        apply needs (a partial object is a valid apply configuration but not a valid typed
+        model), and return plain JSON.
+        """
+        cached = _GENERIC.get((api_version, kind))
+        if cached is not None:
+            return cached
         group, _, version = api_version.rpartition("/")
+        try:
+            typed = resource_registry.load(api_version, kind)
+        except LoadResourceError:
+            plural, namespaced = await self._discover(api_version, kind)
+        else:
+            plural = typed._api_info.plural  # noqa: SLF001 - lightkube's resource metadata
+            namespaced = issubclass(typed, NamespacedResource)
+        return _generic_class(group, version, kind, plural, namespaced=namespaced)
+
+    async def _discover(self, api_version: str, kind: str) -> tuple[str, bool]:
+        """Plural and scope of a custom kind through API discovery (no CRD read rights)."""
         try:
             listing = await self.raw_get(f"/apis/{api_version}")
         except UnavailableError as exc:
             raise NotFoundError(f"the API {api_version} is not served by this cluster") from exc
         for item in listing.get("resources", []):
             if item.get("kind") == kind and "/" not in item.get("name", "/"):
-                create = (
-                    create_namespaced_resource if item.get("namespaced") else create_global_resource
-                )
-                return create(group, version, kind, item["name"])
+                return str(item["name"]), bool(item.get("namespaced"))
         raise NotFoundError(f"the API {api_version} {kind} is not served by this cluster")
 
     async def _obj(self, manifest: Mapping[str, Any]) -> Any:  # noqa: ANN401 - lightkube object
@@ -131,6 +159,25 @@ class Kube:
                 field_manager=self.field_manager,
                 force=force,
                 dry_run=dry_run,
+            )
+        return dict(result.to_dict())
+
+    async def replace(self, manifest: Mapping[str, Any]) -> Manifest:
+        """Replace a whole object (PUT) under this client's field manager.
+
+        For removing fields that another field manager set: an apply only ever removes fields
+        that its own manager owns.  ``manifest`` must be the full object as read, with its
+        ``metadata.resourceVersion``, which makes the write conditional (a 409
+        :class:`ConflictError` if the object changed since it was read).
+        """
+        obj = await self._obj(manifest)
+        meta = manifest.get("metadata", {})
+        async with aconverted():
+            result = await self._client.replace(
+                obj,
+                meta.get("name"),
+                namespace=meta.get("namespace"),
+                field_manager=self.field_manager,
             )
         return dict(result.to_dict())
 
@@ -198,18 +245,23 @@ class Kube:
         namespace: str | None = None,
         timeout: float = 60.0,
     ) -> Manifest:
-        """Wait until ``status.conditions[type=condition]`` is True (watch-based, with deadline)."""
-        res = await self._resource(api_version, kind)
+        """Wait until ``status.conditions[type=condition]`` is True, within ``timeout``."""
+        seen: dict[str, Manifest] = {}
+
+        async def holds() -> bool:
+            try:
+                obj = await self.get(api_version, kind, name, namespace)
+            except NotFoundError:
+                return False
+            seen["obj"] = obj
+            conditions = (obj.get("status") or {}).get("conditions") or []
+            return any(c.get("type") == condition and c.get("status") == "True" for c in conditions)
+
         try:
-            async with asyncio.timeout(timeout), aconverted():
-                obj = await self._client.wait(
-                    res, name, for_conditions=[condition], namespace=namespace
-                )
-        except TimeoutError as exc:
-            raise UnavailableError(
-                f"{kind} {name} did not reach condition {condition} within {timeout:.0f}s"
-            ) from exc
-        return dict(obj.to_dict())
+            await wait_for(holds, timeout=timeout, what=f"{kind} {name} condition {condition}")
+        except WaitTimeoutError as exc:
+            raise UnavailableError(str(exc)) from exc
+        return seen["obj"]
 
     async def raw_get(self, path: str) -> Any:  # noqa: ANN401 - JSON of any shape
         """GET a non-resource path such as ``/version`` or ``/readyz``."""

@@ -42,6 +42,7 @@ from airunway.api._md_status import (
     ProviderStatus,
     ReplicaStatus,
 )
+from airunway.api.conditions import set_condition
 from airunway.api.constants import (
     ANNOTATION_BBR_NAMESPACE,
     ANNOTATION_BBR_RESTARTED,
@@ -118,6 +119,7 @@ from airunway.api.modeldeployment import (
 )
 
 __all__ = [
+    "set_condition",
     "ANNOTATION_BBR_NAMESPACE",
     "ANNOTATION_BBR_RESTARTED",
     "ANNOTATION_CAPABILITIES",

@@ -24,7 +24,7 @@ from airunway.controller.selection._common import (
 )
 from airunway.controller.selection.cel_input import cel_input, go_json
 from airunway.controller.selection.cel_rules import validate_rule
-from airunway.controller.selection.conditions import set_condition
+from airunway.api.conditions import set_condition
 from airunway.controller.selection.engine import (
     ENGINE_PREFERENCE,
     EXPLICIT_ENGINE_MESSAGE,

@@ -1,11 +1,11 @@
 """Kubernetes ``meta.SetStatusCondition`` semantics on ``airunway.api.Condition`` lists.
 
-The reconciler patches status with a diff between a snapshot and the object it computed, so a
-condition must only look changed when it really changed: ``lastTransitionTime`` moves only when
-``status`` flips, while reason, message and observedGeneration are always refreshed.  The
-function is pure: it never mutates the given list or its conditions (which may be shared with
-the snapshot) and returns a new list, keeping each condition's position; a new type is
-appended.  ``now`` is a parameter so that callers and tests control the clock.
+Used by the core controller and every provider, so all of them agree on when a condition
+changed: ``lastTransitionTime`` moves only when ``status`` flips, while reason, message and
+observedGeneration are always refreshed.  The function is pure: it never mutates the given list
+or its conditions (which may be shared with a snapshot) and returns a new list, keeping each
+condition's position; a new type is appended.  ``now`` is a parameter so that callers and tests
+control the clock.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from airunway.api import Condition, ConditionStatus
+from airunway.api._kube_types import Condition
+from airunway.api.enums import ConditionStatus
 
 
 def set_condition(

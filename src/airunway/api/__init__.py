@@ -119,7 +119,6 @@ from airunway.api.modeldeployment import (
 )
 
 __all__ = [
-    "set_condition",
     "ANNOTATION_BBR_NAMESPACE",
     "ANNOTATION_BBR_RESTARTED",
     "ANNOTATION_CAPABILITIES",
@@ -220,4 +219,5 @@ __all__ = [
     "VolumeAccessMode",
     "VolumePurpose",
     "provider_finalizer",
+    "set_condition",
 ]

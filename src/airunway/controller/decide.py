@@ -32,7 +32,6 @@ from airunway.api import (
     ModelDeploymentStatus,
     ProviderStatus,
 )
-from airunway.controller.events import EventSpec
 from airunway.controller.selection import (
     EXPLICIT_PROVIDER_MESSAGE,
     EXPLICIT_PROVIDER_REASON,
@@ -45,6 +44,7 @@ from airunway.controller.selection import (
     set_condition,
     validate_spec,
 )
+from airunway.runtime.events import EventSpec
 
 CORE_CONDITIONS = (
     ConditionType.VALIDATED,

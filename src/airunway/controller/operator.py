@@ -24,11 +24,8 @@ from airunway.api import (
     MODEL_DEPLOYMENT_PLURAL,
     VERSION,
 )
-from airunway.controller.events import EventRecorder
-from airunway.controller.leader import LeaderElector, LeaseConfig
 from airunway.controller.metrics import ControllerMetrics
-from airunway.controller.probes import ProbeServer
-from airunway.controller.queue import WorkQueue
+from airunway.controller.migration import run_migration
 from airunway.controller.reconciler import Reconciler
 from airunway.controller.settings import ControllerSettings
 from airunway.controller.store import MDKey, Store, md_ref
@@ -37,6 +34,10 @@ from airunway.kube.client import Kube
 from airunway.kube.errors import UnavailableError
 from airunway.kube.kopf_login import connection_from_kubeconfig
 from airunway.kube.wait import wait_for
+from airunway.runtime.events import EventRecorder
+from airunway.runtime.leader import LeaderElector, LeaseConfig
+from airunway.runtime.probes import ProbeServer
+from airunway.runtime.queue import WorkQueue
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,13 @@ class Controller:
         )
         self.webhook = WebhookServer(self.kube, self.store, settings)
         self.kopf_ready = asyncio.Event()
-        self.probes = ProbeServer(self.metrics.registry, self._ready, settings)
+        self.probes = ProbeServer(
+            self.metrics.registry,
+            self._ready,
+            host=settings.probe_host,
+            health_port=settings.health_port,
+            metrics_port=settings.metrics_port,
+        )
         self._stop = asyncio.Event()
 
     def _ready(self) -> bool:
@@ -106,6 +113,9 @@ class Controller:
         if self.settings.register_webhooks_url and self.settings.webhook_port:
             # URL registration (no Service to balance replicas): the leader points it at itself
             await self.webhook.register()
+        # legacy provider configs must be rewritten before anything parses them with the models;
+        # a partial failure is logged and returned, a list failure stops the leader (spec §3.2)
+        await run_migration(self.kube)
         await self._prime()
         registry = self._registry()
         async with asyncio.TaskGroup() as group:

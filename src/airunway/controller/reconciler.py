@@ -16,13 +16,13 @@ from typing import Any
 
 from airunway.api import API_VERSION, MODEL_DEPLOYMENT_KIND, InferenceProviderConfig
 from airunway.controller.decide import Outcome, decide
-from airunway.controller.events import EventRecorder, EventSpec
 from airunway.controller.ipc_rules import rule_problems
 from airunway.controller.metrics import ControllerMetrics
 from airunway.controller.settings import ControllerSettings
 from airunway.controller.store import MDKey, Store
 from airunway.kube.client import Kube
 from airunway.kube.errors import KubeError, NotFoundError
+from airunway.runtime.events import EventRecorder, EventSpec
 
 log = logging.getLogger(__name__)
 PAUSE_ANNOTATION = "airunway.ai/reconcile-paused"

@@ -7,7 +7,7 @@ from typing import Any, Final
 
 import pytest
 
-from airunway.controller.events import EventSpec
+from airunway.runtime.events import EventSpec
 from tests.unit.controller.builders_core import (
     FLEET,
     LATER,

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from airunway.controller.queue import WorkQueue
+from airunway.runtime.queue import WorkQueue
 
 WAIT = 2.0  # upper bound on any single wait; the tests normally finish in milliseconds
 

@@ -16,6 +16,7 @@ and records every outcome with ``set_condition``.  Selection failures raise ``Se
 whose text is the exact condition message; validation returns its message or None.
 """
 
+from airunway.api.conditions import set_condition
 from airunway.controller.selection._common import (
     NO_PROVIDERS_REGISTERED,
     SelectionError,
@@ -24,7 +25,6 @@ from airunway.controller.selection._common import (
 )
 from airunway.controller.selection.cel_input import cel_input, go_json
 from airunway.controller.selection.cel_rules import validate_rule
-from airunway.api.conditions import set_condition
 from airunway.controller.selection.engine import (
     ENGINE_PREFERENCE,
     EXPLICIT_ENGINE_MESSAGE,

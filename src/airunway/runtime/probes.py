@@ -7,18 +7,24 @@ from collections.abc import Callable
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
-from airunway.controller.settings import ControllerSettings
-
 
 class ProbeServer:
     """Health on ``health_port``, metrics on ``metrics_port`` (either may be 0 = off)."""
 
     def __init__(
-        self, registry: CollectorRegistry, ready: Callable[[], bool], settings: ControllerSettings
+        self,
+        registry: CollectorRegistry,
+        ready: Callable[[], bool],
+        *,
+        host: str,
+        health_port: int,
+        metrics_port: int,
     ) -> None:
         self._registry = registry
         self._ready = ready
-        self._settings = settings
+        self._host = host
+        self._health_port = health_port
+        self._metrics_port = metrics_port
         self._runners: list[web.AppRunner] = []
 
     async def _healthz(self, _: web.Request) -> web.Response:
@@ -36,20 +42,20 @@ class ProbeServer:
     async def _serve(self, app: web.Application, port: int) -> None:
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, self._settings.probe_host, port).start()
+        await web.TCPSite(runner, self._host, port).start()
         self._runners.append(runner)
 
     async def start(self) -> None:
         """Start the enabled servers."""
-        if self._settings.health_port:
+        if self._health_port:
             health = web.Application()
             health.router.add_get("/healthz", self._healthz)
             health.router.add_get("/readyz", self._readyz)
-            await self._serve(health, self._settings.health_port)
-        if self._settings.metrics_port:
+            await self._serve(health, self._health_port)
+        if self._metrics_port:
             metrics = web.Application()
             metrics.router.add_get("/metrics", self._metrics)
-            await self._serve(metrics, self._settings.metrics_port)
+            await self._serve(metrics, self._metrics_port)
 
     async def stop(self) -> None:
         """Stop the servers."""

@@ -1,0 +1,167 @@
+"""A provider controller process: registration, heartbeat, watches, queue, leader election.
+
+The same shape as the core controller's process (kopf event handlers feeding a work queue,
+Lease-based leader election, probes), built from :mod:`airunway.runtime`.  Watches cover the
+ModelDeployments the provider serves and every upstream kind it renders (filtered to objects
+labelled as ours), so an upstream status change reaches the ModelDeployment in one reconcile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import kopf
+from prometheus_client import CollectorRegistry
+
+from airunway.api import GROUP, MODEL_DEPLOYMENT_PLURAL, VERSION
+from airunway.kube.client import Kube
+from airunway.kube.kopf_login import connection_from_kubeconfig
+from airunway.providers.sdk.base import ProviderDefinition
+from airunway.providers.sdk.reconcile import PrepareFn, ProviderReconciler
+from airunway.providers.sdk.registration import ReadinessFn, Registration, always_ready
+from airunway.providers.sdk.render import DEPLOYMENT_LABEL, MANAGED_BY
+from airunway.providers.sdk.settings import ProviderSettings
+from airunway.runtime.events import EventRecorder
+from airunway.runtime.leader import LeaderElector, LeaseConfig
+from airunway.runtime.probes import ProbeServer
+from airunway.runtime.queue import WorkQueue
+
+log = logging.getLogger(__name__)
+
+
+class ProviderProcess:
+    """One replica of one provider controller."""
+
+    def __init__(
+        self,
+        definition: ProviderDefinition,
+        settings: ProviderSettings,
+        *,
+        readiness: ReadinessFn = always_ready,
+        prepare: PrepareFn | None = None,
+        upstream_version: str = "apps/v1",
+    ) -> None:
+        self.definition = definition
+        self.settings = settings
+        self.kube = Kube.connect(settings.kubeconfig, field_manager=definition.field_manager)
+        recorder = EventRecorder(self.kube, f"{definition.field_manager}/{settings.identity}")
+        self.registration = Registration(
+            self.kube,
+            definition,
+            version=settings.version,
+            readiness=readiness,
+            upstream_version=upstream_version,
+        )
+        self.queue: WorkQueue[tuple[str, str]] = WorkQueue(
+            self._reconcile, workers=settings.workers
+        )
+        self.reconciler = ProviderReconciler(
+            self.kube,
+            definition,
+            recorder,
+            prepare=prepare,
+            deletion_timeout=settings.deletion_timeout,
+            requeue_after=self.queue.add_after,
+        )
+        self.elector = LeaderElector(
+            self.kube,
+            LeaseConfig(
+                name=f"airunway-{definition.name}-provider",
+                namespace=settings.namespace,
+                identity=settings.identity,
+                lease_duration=settings.lease_duration,
+                renew_deadline=settings.renew_deadline,
+                retry_period=settings.retry_period,
+            ),
+        )
+        self.kopf_ready = asyncio.Event()
+        self.probes = ProbeServer(
+            CollectorRegistry(),
+            lambda: not self.elector.is_leader or self.kopf_ready.is_set(),
+            host=settings.probe_host,
+            health_port=settings.health_port,
+            metrics_port=settings.metrics_port,
+        )
+        self._stop = asyncio.Event()
+
+    async def _reconcile(self, key: tuple[str, str]) -> None:
+        await self.reconciler.reconcile(key)
+
+    def stop(self) -> None:
+        """Ask the process to stop (signal handler)."""
+        self._stop.set()
+
+    async def run(self) -> None:
+        """Register, lead when elected, heartbeat, and unregister on the way out."""
+        await self.probes.start()
+        try:
+            await self.registration.register()
+            async with asyncio.TaskGroup() as group:
+                heartbeat = group.create_task(
+                    self.registration.heartbeat(self.settings.heartbeat_interval)
+                )
+                work = group.create_task(
+                    self.elector.run(self._lead) if self.settings.leader_elect else self._lead()
+                )
+                await self._stop.wait()
+                heartbeat.cancel()
+                work.cancel()
+        finally:
+            await self.registration.unregister()
+            await self.elector.release()
+            await self.probes.stop()
+            await self.kube.close()
+
+    async def _lead(self) -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.queue.run())
+            group.create_task(
+                kopf.operator(
+                    registry=self._registry(),
+                    clusterwide=True,
+                    standalone=True,
+                    ready_flag=self.kopf_ready,
+                    memo=kopf.Memo(),
+                )
+            )
+
+    def _registry(self) -> kopf.OperatorRegistry:
+        registry = kopf.OperatorRegistry()
+        own = self.settings
+
+        @kopf.on.startup(registry=registry)
+        def configure(settings: kopf.OperatorSettings, **_: Any) -> None:  # noqa: ANN401
+            settings.posting.enabled = False
+            settings.watching.server_timeout = 300
+            settings.watching.client_timeout = 330
+
+        @kopf.on.login(registry=registry)
+        def login(settings: kopf.OperatorSettings, **_: Any) -> kopf.ConnectionInfo:  # noqa: ANN401
+            if own.kubeconfig is not None:
+                return connection_from_kubeconfig(own.kubeconfig)
+            info = kopf.login_with_service_account(settings=settings) or kopf.login_with_kubeconfig(
+                settings=settings
+            )
+            if info is None:
+                raise kopf.LoginError("no in-cluster service account and no kubeconfig")
+            return info
+
+        @kopf.on.event(GROUP, VERSION, MODEL_DEPLOYMENT_PLURAL, registry=registry)
+        def md_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+            if self.reconciler.concerns(dict(body)):
+                self.queue.add((str(body.metadata.namespace), str(body.metadata.name)))
+
+        for api_version, kind in self.definition.kinds:
+            group, _, version = api_version.rpartition("/")
+
+            @kopf.on.event(
+                group, version, kind=kind, labels={MANAGED_BY: "airunway"}, registry=registry
+            )
+            def upstream_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+                owner = body.metadata.labels.get(DEPLOYMENT_LABEL)
+                if owner:
+                    self.queue.add((str(body.metadata.namespace), str(owner)))
+
+        return registry

@@ -1,0 +1,315 @@
+"""The reconcile loop every provider runs (spec providers.md §0.5), written once.
+
+Provider packages only say *what* (check, transform, translate, and an optional pre-step); this
+module does the *how*: finalizer, compatibility and transform outcomes as conditions, the
+ownership check, server-side apply of every rendered object under the provider's field manager
+(which also reverts drift of the fields we own), status sync from the primary upstream object,
+and deletion.  The loop is triggered by watches on the ModelDeployment and on the upstream
+objects, never by a timer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from airunway.api import (
+    API_VERSION,
+    MODEL_DEPLOYMENT_KIND,
+    ConditionStatus,
+    ModelDeployment,
+    set_condition,
+)
+from airunway.kube.client import Kube
+from airunway.kube.errors import ConflictError, KubeError, NotFoundError
+from airunway.providers.sdk.base import Manifest, ProviderDefinition
+from airunway.providers.sdk.errors import TransformError
+from airunway.providers.sdk.render import DEPLOYMENT_LABEL
+from airunway.providers.sdk.status import Phase, ready_condition, synced_fields
+from airunway.runtime.events import EventRecorder, EventSpec
+
+log = logging.getLogger(__name__)
+PAUSE_ANNOTATION = "airunway.ai/reconcile-paused"
+Condition = tuple[str, str, str, str]  # type, status, reason, message
+
+
+@dataclass
+class Prepared:
+    """What a provider's pre-step decided before rendering (KAITO probe, vLLM image)."""
+
+    transform_kwargs: dict[str, Any] = field(default_factory=dict)
+    status: dict[str, Any] = field(default_factory=dict)
+    conditions: list[Condition] = field(default_factory=list)
+    #: stop before rendering with this message (e.g. the upstream operator is not running)
+    halt: str | None = None
+    halt_phase: Phase | None = None
+    events: list[EventSpec] = field(default_factory=list)
+
+
+PrepareFn = Callable[[ModelDeployment], Awaitable[Prepared]]
+
+
+class _Status:
+    """The provider-owned status being decided for one reconcile."""
+
+    def __init__(self, md: ModelDeployment) -> None:
+        self.md = md
+        self.conditions = list((md.status.conditions if md.status else None) or [])
+        self.fields: dict[str, Any] = {}
+        self.owned_conditions: set[str] = set()
+
+    def condition(self, ctype: str, status: str, reason: str, message: str) -> None:
+        self.conditions = set_condition(
+            self.conditions,
+            ctype,
+            ConditionStatus(status),
+            reason,
+            message,
+            self.md.metadata.generation,
+            dt.datetime.now(dt.UTC),
+        )
+        self.owned_conditions.add(ctype)
+
+    def fail(self, message: str) -> None:
+        self.fields["phase"] = str(Phase.FAILED)
+        self.fields["message"] = message
+
+    def manifest(self) -> dict[str, Any]:
+        status = dict(self.fields)
+        status["conditions"] = [
+            c.model_dump(mode="json", by_alias=True, exclude_none=True)
+            for c in self.conditions
+            if c.type in self.owned_conditions
+        ]
+        meta = self.md.metadata
+        return {
+            "apiVersion": API_VERSION,
+            "kind": MODEL_DEPLOYMENT_KIND,
+            "metadata": {
+                "name": meta.name,
+                "namespace": meta.namespace,
+                "resourceVersion": meta.resource_version,
+            },
+            "status": status,
+        }
+
+
+def owned_by(obj: Manifest, uid: str | None) -> bool:
+    """Whether ``obj`` has an owner reference to the ModelDeployment ``uid``."""
+    refs = obj.get("metadata", {}).get("ownerReferences") or []
+    return uid is not None and any(r.get("uid") == uid for r in refs)
+
+
+def _conflict_message(obj: Manifest) -> str:
+    meta = obj["metadata"]
+    return (
+        f"resource {meta.get('namespace')}/{meta['name']} exists but is not managed by this "
+        "ModelDeployment"
+    )
+
+
+class ProviderReconciler:
+    """One provider's reconcile of one ModelDeployment at a time."""
+
+    def __init__(
+        self,
+        kube: Kube,
+        definition: ProviderDefinition,
+        recorder: EventRecorder,
+        *,
+        prepare: PrepareFn | None = None,
+        deletion_timeout: float = 300.0,
+        requeue_after: Callable[[tuple[str, str], float], None] | None = None,
+    ) -> None:
+        self._kube = kube
+        self._d = definition
+        self._recorder = recorder
+        self._prepare = prepare
+        self._deletion_timeout = deletion_timeout
+        self._requeue_after = requeue_after
+
+    def concerns(self, body: Manifest) -> bool:
+        """The watch filter: provider selected or named, or our finalizer still present."""
+        spec_name = ((body.get("spec") or {}).get("provider") or {}).get("name")
+        status_name = ((body.get("status") or {}).get("provider") or {}).get("name")
+        finalizers = body.get("metadata", {}).get("finalizers") or []
+        return self._d.name in {spec_name, status_name} or self._d.finalizer in finalizers
+
+    async def reconcile(self, key: tuple[str, str]) -> None:
+        """§0.5 for one ModelDeployment."""
+        namespace, name = key
+        try:
+            raw = await self._kube.get(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace)
+        except NotFoundError:
+            return
+        try:
+            md = ModelDeployment.model_validate(raw)
+        except ValidationError as exc:
+            log.warning("%s/%s does not parse; left to the core controller: %s", *key, exc)
+            return
+        finalizers = md.metadata.finalizers or []
+        selected = md.status is not None and md.status.provider is not None
+        if not (
+            selected
+            and md.status
+            and md.status.provider
+            and md.status.provider.name == self._d.name
+        ):
+            if self._d.finalizer in finalizers and md.metadata.deletion_timestamp:
+                await self._delete(md)
+            return
+        if (md.metadata.annotations or {}).get(PAUSE_ANNOTATION) == "true":
+            return
+        if md.metadata.deletion_timestamp:
+            await self._delete(md)
+            return
+        if self._d.finalizer not in finalizers:
+            await self._set_finalizer(md, present=True)
+            return  # the update triggers the next reconcile
+        await self._reconcile_live(md)
+
+    async def _reconcile_live(self, md: ModelDeployment) -> None:
+        st = _Status(md)
+        if (reason := self._d.check(md)) is not None:
+            st.condition("ProviderCompatible", "False", "IncompatibleConfiguration", reason)
+            st.fail(reason)
+            await self._write(st)
+            return
+        st.condition(
+            "ProviderCompatible",
+            "True",
+            "CompatibilityVerified",
+            f"Configuration compatible with {self._d.display}",
+        )
+        prepared = await self._prepare(md) if self._prepare is not None else Prepared()
+        st.fields.update(prepared.status)
+        for condition in prepared.conditions:
+            st.condition(*condition)
+        for event in prepared.events:
+            await self._recorder.record(md.to_kube(), event)
+        if prepared.halt is not None:
+            if prepared.halt_phase is Phase.FAILED:
+                st.fail(prepared.halt)
+            await self._write(st)
+            return
+        try:
+            rendered = self._d.transform(md, **prepared.transform_kwargs)
+        except TransformError as exc:
+            st.condition("ResourceCreated", "False", "TransformFailed", str(exc))
+            st.fail(f"Failed to generate {self._d.resource_label} resources: {exc}")
+            await self._write(st)
+            return
+        if not await self._apply_all(md, rendered.objects, st):
+            await self._write(st)
+            return
+        st.condition("ResourceCreated", "True", "ResourceCreated", self._d.messages.created)
+        primary = rendered.primary
+        st.fields["provider"] = {
+            "resourceName": primary["metadata"]["name"],
+            "resourceKind": primary["kind"],
+        }
+        await self._sync(primary, st)
+        await self._write(st)
+
+    async def _apply_all(self, md: ModelDeployment, objects: list[Manifest], st: _Status) -> bool:
+        for obj in objects:
+            meta = obj["metadata"]
+            try:
+                existing = await self._kube.get(
+                    obj["apiVersion"], obj["kind"], meta["name"], meta.get("namespace")
+                )
+            except NotFoundError:
+                existing = None
+            if existing is not None and not owned_by(existing, md.metadata.uid):
+                message = _conflict_message(obj)
+                st.condition("Ready", "False", "ResourceConflict", message)
+                st.condition("ResourceCreated", "False", "ResourceConflict", message)
+                st.fail(message)
+                return False
+            try:
+                await self._kube.apply(obj, force=True)
+            except ConflictError:
+                raise
+            except KubeError as exc:
+                message = f"Failed to create/update resource {meta['name']}: {exc}"
+                st.condition("ResourceCreated", "False", "CreateFailed", message)
+                st.fail(message)
+                return False
+        return True
+
+    async def _sync(self, primary: Manifest, st: _Status) -> None:
+        meta = primary["metadata"]
+        try:
+            live = await self._kube.get(
+                primary["apiVersion"], primary["kind"], meta["name"], meta.get("namespace")
+            )
+        except NotFoundError:
+            return
+        state = self._d.translate(live)
+        fields = synced_fields(state, self._d.messages.running, self._d.messages.waiting)
+        st.fields.update(fields)
+        phase = Phase(fields["phase"])
+        st.condition("Ready", *ready_condition(phase, fields.get("message", "")))
+
+    async def _write(self, st: _Status) -> None:
+        await self._kube.apply_status(st.manifest(), force=True)
+
+    async def _set_finalizer(self, md: ModelDeployment, *, present: bool) -> None:
+        meta = md.metadata
+        await self._kube.apply(
+            {
+                "apiVersion": API_VERSION,
+                "kind": MODEL_DEPLOYMENT_KIND,
+                "metadata": {
+                    "name": meta.name,
+                    "namespace": meta.namespace,
+                    "finalizers": [self._d.finalizer] if present else [],
+                },
+            },
+            force=True,
+        )
+
+    async def _delete(self, md: ModelDeployment) -> None:
+        """Delete what we rendered, then release the finalizer (or give up after the timeout)."""
+        st = _Status(md)
+        st.fields["phase"] = str(Phase.TERMINATING)
+        try:
+            await self._write(st)
+        except KubeError as exc:
+            log.info("could not mark %s Terminating: %s", md.metadata.name, exc)
+        remaining = 0
+        for api, kind in self._d.kinds:
+            try:
+                objects = await self._kube.list(
+                    api,
+                    kind,
+                    md.metadata.namespace,
+                    labels={DEPLOYMENT_LABEL: md.metadata.name or ""},
+                )
+            except NotFoundError:
+                continue  # the upstream CRD is gone: nothing of that kind can remain
+            for obj in objects:
+                if not owned_by(obj, md.metadata.uid):
+                    continue
+                remaining += 1
+                if not obj["metadata"].get("deletionTimestamp"):
+                    await self._kube.delete(
+                        api, kind, obj["metadata"]["name"], md.metadata.namespace
+                    )
+        deleted_at = md.metadata.deletion_timestamp
+        waited = (
+            (dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(str(deleted_at))).total_seconds()
+            if deleted_at
+            else 0.0
+        )
+        if remaining and waited < self._deletion_timeout:
+            if self._requeue_after is not None:
+                key = (md.metadata.namespace or "", md.metadata.name or "")
+                self._requeue_after(key, 2.0)
+            return
+        await self._set_finalizer(md, present=False)

@@ -50,7 +50,10 @@ class Fleet:
 
 
 @pytest.fixture
-async def fleet(kube: Kube) -> AsyncIterator[Fleet]:
+async def fleet(
+    controller: ControllerProcess,  # noqa: ARG001 - selection needs the running controller
+    kube: Kube,
+) -> AsyncIterator[Fleet]:
     f = Fleet(kube)
     yield f
     for name in f.names:
@@ -310,3 +313,21 @@ async def test_reference_examples_pass_the_webhook_with_the_shipped_providers(
             await kube.apply(obj, dry_run=True)
         except KubeError as exc:
             pytest.fail(f"{name} rejected: {exc}")
+
+
+async def test_a_provider_with_a_stale_heartbeat_is_not_selected(
+    fleet: Fleet, kube: Kube, namespace: str
+) -> None:
+    await fleet.add(ipc("aa-dead", [engine("vllm")]))
+    await fleet.add(ipc("bb-alive", [engine("vllm")]))
+    await kube.apply_status(
+        {
+            "apiVersion": MD_API,
+            "kind": IPC_KIND,
+            "metadata": {"name": "aa-dead"},
+            "status": {"ready": True, "lastHeartbeat": "2020-01-01T00:00:00Z"},
+        }
+    )
+    await kube.apply(md("after-death", namespace, resources={"gpu": {"count": 1}}))
+    obj = await wait_status(kube, "after-death", namespace, "provider", _provider)
+    assert _provider(obj) == "bb-alive"

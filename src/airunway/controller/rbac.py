@@ -21,7 +21,12 @@ RBAC_GROUP = "rbac.authorization.k8s.io"
 CLUSTER_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
     (["airunway.ai"], ["modeldeployments"], ["get", "list", "watch"], "watch and read MDs"),
     (["airunway.ai"], ["modeldeployments/status"], ["get", "patch", "update"], "core status"),
-    (["airunway.ai"], ["inferenceproviderconfigs"], ["get", "list", "watch"], "selection input"),
+    (
+        ["airunway.ai"],
+        ["inferenceproviderconfigs"],
+        ["get", "list", "watch", "update", "patch"],
+        "selection input; the startup migration rewrites legacy capabilities",
+    ),
     (
         ["airunway.ai"],
         ["inferenceproviderconfigs/status"],

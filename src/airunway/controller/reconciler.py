@@ -47,10 +47,24 @@ class Reconciler:
         self._invalid_configs: dict[str, str] = {}
 
     def usable_configs(self) -> list[InferenceProviderConfig]:
-        """Provider configs in name order, without those whose selection rules are broken."""
-        return [
-            c for c in self._store.sorted_configs() if c.metadata.name not in self._invalid_configs
-        ]
+        """Provider configs in name order, without those whose selection rules are broken.
+
+        A config whose heartbeat is older than ``heartbeat_timeout`` is presented as not ready:
+        its provider died without unregistering, and must not be selected.
+        """
+        now = dt.datetime.now(dt.UTC)
+        limit = dt.timedelta(seconds=self._settings.heartbeat_timeout)
+        usable = []
+        for config in self._store.sorted_configs():
+            if config.metadata.name in self._invalid_configs:
+                continue
+            status = config.status
+            beat = status.last_heartbeat if status is not None else None
+            if status is not None and status.ready and beat is not None and now - beat > limit:
+                stale = status.model_copy(update={"ready": False})
+                config = config.model_copy(update={"status": stale})  # noqa: PLW2901
+            usable.append(config)
+        return usable
 
     async def reconcile(self, key: MDKey) -> None:
         """Bring one ModelDeployment's core status up to date."""

@@ -37,6 +37,14 @@ class ControllerSettings(BaseSettings):
     enable_provider_selector: bool = Field(
         default=True, description="Auto-select engine and provider when the spec does not."
     )
+    heartbeat_timeout: float = Field(
+        default=180.0,
+        gt=0,
+        description=(
+            "A provider whose InferenceProviderConfig heartbeat is older than this is treated as "
+            "not ready (it died without unregistering); three missed 60 s heartbeats by default."
+        ),
+    )
     workers: int = Field(default=4, ge=1, description="Concurrent reconciles (distinct objects).")
     webhook_host: str = Field(default="0.0.0.0", description="Address of the webhook server.")  # noqa: S104
     webhook_port: int = Field(default=9443, ge=0, description="Port of the webhook server; 0 off.")

@@ -118,6 +118,11 @@ def converted() -> Iterator[None]:
         yield
     except ApiError as exc:
         raise from_api_error(exc) from exc
+    except httpx2.HTTPStatusError as exc:
+        # a non-Status error body (e.g. a plain-text 404 for an API that is no longer served)
+        code = exc.response.status_code
+        cls = _BY_STATUS.get(code) or (UnavailableError if code >= 500 else KubeError)  # noqa: PLR2004
+        raise cls(exc.response.text.strip() or str(exc), status=code) from exc
     except (httpx2.TransportError, httpx.TransportError, OSError) as exc:
         raise UnavailableError(f"Kubernetes API unreachable: {exc}") from exc
 

@@ -45,7 +45,7 @@ def standard_labels(md: ModelDeployment) -> dict[str, str]:
         MANAGED_BY: "airunway",
         DEPLOYMENT_LABEL: md.metadata.name or "",
         MODEL_SOURCE_LABEL: str(md.spec.model.source),
-        ENGINE_TYPE_LABEL: resolved_engine(md),
+        ENGINE_TYPE_LABEL: str(resolved_engine(md)),
     }
 
 
@@ -102,7 +102,7 @@ def simple_env(md: ModelDeployment) -> list[dict[str, Any]]:
             item["value"] = var.value
         ref = var.value_from.secret_key_ref if var.value_from is not None else None
         if ref is not None:
-            item["valueFrom"] = {"secretKeyRef": ref.model_dump(by_alias=True, exclude_none=True)}
+            item["valueFrom"] = {"secretKeyRef": {"name": ref.name, "key": ref.key}}
         out.append(item)
     return out + hf_token_env(md)
 

@@ -24,6 +24,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
@@ -122,8 +123,20 @@ def _format_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _time_text(value: object) -> object:
+    """The schema says string/date-time: refuse numbers (pydantic would read Unix seconds)."""
+    if isinstance(value, str | datetime):
+        return value
+    msg = "must be an RFC 3339 date-time string"
+    raise ValueError(msg)
+
+
 #: A ``metav1.Time``: timezone-aware, serialised as RFC 3339 in UTC with second precision.
-Timestamp = Annotated[AwareDatetime, PlainSerializer(_format_time, when_used="json")]
+Timestamp = Annotated[
+    AwareDatetime,
+    BeforeValidator(_time_text),
+    PlainSerializer(_format_time, when_used="json"),
+]
 
 
 class OwnerReference(BaseModel):

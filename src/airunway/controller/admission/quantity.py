@@ -176,7 +176,8 @@ def parse_quantity(text: str | int) -> Decimal:
     magnitude = _magnitude(parts, exponent, binary=binary)
     if not fast:
         magnitude = _round_and_cap(magnitude)
-    return magnitude if parts.positive else -magnitude
+    # copy_negate ignores the context's exponent limits, which unary minus would enforce
+    return magnitude if parts.positive else magnitude.copy_negate()
 
 
 def is_quantity(text: str | int) -> bool:

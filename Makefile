@@ -34,7 +34,7 @@ imports: ## import-linter layer contracts
 
 generated: ## Fail when a generated file (CRDs) differs from what its generator writes
 	$(VENV)/python -m airunway.api.crdgen --check
-	$(VENV)/python -m airunway.controller.deploy --check
+	$(VENV)/python -m airunway.deploygen --check
 
 pytest: ## All tests; pytest's exit 5 (no tests collected) is a failure, not a pass
 	@rc=0; $(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile || rc=$$?; \
@@ -56,9 +56,9 @@ format: ## Apply ruff's fixes and formatting
 	$(VENV)/ruff check --fix src tests bench
 	$(VENV)/ruff format src tests bench
 
-generate: ## Regenerate deploy/ (CRDs from the pydantic models, controller RBAC)
+generate: ## Regenerate deploy/ (CRDs from the pydantic models, RBAC and manifests)
 	$(VENV)/python -m airunway.api.crdgen
-	$(VENV)/python -m airunway.controller.deploy
+	$(VENV)/python -m airunway.deploygen
 
 lock: ## Re-resolve uv.lock after changing dependencies in pyproject.toml
 	$(HOME)/.cache/airunway/uv-venv/bin/uv lock
@@ -74,6 +74,9 @@ cluster-down: ## Stop the dev cluster
 bench-devcluster: ## Warm start time and memory of the control plane (COLD=1 also times a from-scratch build)
 	$(VENV)/python bench/devcluster/bench.py $(if $(COLD),--cold,)
 
+bench-controller: ## Selection time for N ModelDeployments, admission latency, controller RSS (ARGS="--n 5000")
+	$(VENV)/python bench/controller/bench.py $(ARGS)
+
 ##@ Help
 
 help: ## Show this help
@@ -81,4 +84,4 @@ help: ## Show this help
 	/^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } \
 	/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster help
+.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller help

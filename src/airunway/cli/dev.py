@@ -18,7 +18,7 @@ from airunway.devcluster.build import COMPONENTS, Builder
 from airunway.devcluster.cluster import ClusterStatus, DevCluster
 from airunway.devcluster.errors import DevClusterError
 from airunway.devcluster.nodes import profile_names
-from airunway.devcluster.services import service_account_kubeconfig, start_controller
+from airunway.devcluster.services import start_playground_services
 
 app = typer.Typer(help="Local development: control plane and playground.", no_args_is_help=True)
 cluster_app = typer.Typer(help="The local Kubernetes control plane.", no_args_is_help=True)
@@ -114,9 +114,7 @@ def playground(name: str = NAME, profile: str = PROFILE) -> None:
 
     async def main() -> None:
         await cluster.up()
-        rbac_file = cluster.settings.project_crds.parent / "rbac" / "controller.yaml"
-        kubeconfig = await service_account_kubeconfig(cluster, rbac_file, "controller-sa")
-        await start_controller(cluster, kubeconfig=kubeconfig, identity="airunway-controller")
+        await start_playground_services(cluster)
         _print_status(cluster.status())
         typer.echo(
             "\nThe playground is up. Try:\n"

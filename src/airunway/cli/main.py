@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from airunway.cli import controller, dev
+from airunway.cli import controller, dev, provider, sim
 
 app = typer.Typer(
     name="airunway",
@@ -14,6 +14,8 @@ app = typer.Typer(
 )
 app.add_typer(dev.app, name="dev")
 app.add_typer(controller.app, name="controller")
+app.add_typer(provider.app, name="provider")
+app.add_typer(sim.app, name="sim")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -120,15 +120,18 @@ class Controller:
         registry = self._registry()
         async with asyncio.TaskGroup() as group:
             group.create_task(self.queue.run())
-            group.create_task(
-                kopf.operator(
-                    registry=registry,
-                    clusterwide=True,
-                    standalone=True,
-                    ready_flag=self.kopf_ready,
-                    memo=kopf.Memo(),
-                )
-            )
+            group.create_task(self._kopf(registry))
+
+    async def _kopf(self, registry: kopf.OperatorRegistry) -> None:
+        """Run kopf's watches; kopf takes over SIGINT/SIGTERM, so its return means "stop"."""
+        await kopf.operator(
+            registry=registry,
+            clusterwide=True,
+            standalone=True,
+            ready_flag=self.kopf_ready,
+            memo=kopf.Memo(),
+        )
+        self.stop()
 
     async def _prime(self) -> None:
         """Load provider configs before the first reconcile, so none sees an empty fleet.
@@ -181,7 +184,7 @@ class Controller:
 
     def _register_watches(self, registry: kopf.OperatorRegistry) -> None:
         @kopf.on.event(GROUP, VERSION, MODEL_DEPLOYMENT_PLURAL, registry=registry)
-        def md_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+        async def md_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
             key = (str(body.metadata.namespace), str(body.metadata.name))
             if event.get("type") == "DELETED":
                 self.store.deployments.pop(key, None)

@@ -10,6 +10,7 @@ since the dev cluster has no Service routing to reach it.
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import uuid
 from dataclasses import dataclass
@@ -91,6 +92,43 @@ async def service_account_kubeconfig(cluster: DevCluster, rbac_file: Path, name:
     return token_kubeconfig(cluster, token, name)
 
 
+async def _start(
+    cluster: DevCluster,
+    identity: str,
+    args: list[str],
+    ports: tuple[int, int, int],
+    extra_env: dict[str, str] | None,
+    timeout: float,
+) -> ControllerProcess:
+    """Start an ``airunway`` process, record it with the cluster, wait for its /readyz."""
+    log = cluster.dir / "logs" / f"{identity}.log"
+    record = process.start(identity, args, log, ports, extra_env)
+    cluster.add_record(record)
+    started = ControllerProcess(record, *ports, identity)
+    health_port = ports[1]
+
+    async def ready() -> bool:
+        if not record.alive():
+            last = log.read_text(errors="replace").strip().splitlines()[-3:]
+            message = f"{identity} exited during start-up; log: {log}; last lines: " + (
+                " | ".join(last)
+            )
+            raise StartError(message, str(log))
+        try:
+            async with httpx.AsyncClient(timeout=1.0, trust_env=False) as client:
+                r = await client.get(f"http://127.0.0.1:{health_port}/readyz")
+        except httpx.TransportError:
+            return False
+        return r.status_code == 200  # noqa: PLR2004
+
+    try:
+        await wait_for(ready, timeout=timeout, what=f"{identity} to be ready")
+    except WaitTimeoutError as exc:
+        started.stop()
+        raise StartError(f"{exc}; log: {log}", str(log)) from exc
+    return started
+
+
 async def start_controller(
     cluster: DevCluster,
     *,
@@ -119,29 +157,84 @@ async def start_controller(
     ]
     if register_webhooks:
         args.append(f"--register-webhooks-url=https://127.0.0.1:{webhook_port}")
-    log = cluster.dir / "logs" / f"{identity}.log"
     ports = (webhook_port, health_port, metrics_port)
-    record = process.start(identity, args, log, ports, extra_env)
-    cluster.add_record(record)
-    controller = ControllerProcess(record, webhook_port, health_port, metrics_port, identity)
+    return await _start(cluster, identity, args, ports, extra_env, timeout)
 
-    async def ready() -> bool:
-        if not record.alive():
-            last = log.read_text(errors="replace").strip().splitlines()[-3:]
-            message = f"controller {identity} exited during start-up; log: {log}; last lines: " + (
-                " | ".join(last)
-            )
-            raise StartError(message, str(log))
-        try:
-            async with httpx.AsyncClient(timeout=1.0, trust_env=False) as client:
-                r = await client.get(f"http://127.0.0.1:{health_port}/readyz")
-        except httpx.TransportError:
-            return False
-        return r.status_code == 200  # noqa: PLR2004
 
-    try:
-        await wait_for(ready, timeout=timeout, what=f"controller {identity} to be ready")
-    except WaitTimeoutError as exc:
-        controller.stop()
-        raise StartError(f"{exc}; log: {log}", str(log)) from exc
-    return controller
+async def start_provider(
+    cluster: DevCluster,
+    name: str,
+    *,
+    kubeconfig: Path | None = None,
+    identity: str | None = None,
+    heartbeat_interval: float = 60.0,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 60.0,
+) -> ControllerProcess:
+    """Start a provider replica (``airunway provider run NAME``) and wait for /readyz."""
+    health_port, metrics_port = free_ports(2)
+    identity = identity or f"{name}-provider-{uuid.uuid4().hex[:6]}"
+    args = [
+        *AIRUNWAY,
+        "provider",
+        "run",
+        name,
+        f"--kubeconfig={kubeconfig or cluster.kubeconfig}",
+        f"--identity={identity}",
+        f"--health-port={health_port}",
+        f"--metrics-port={metrics_port}",
+        f"--heartbeat-interval={heartbeat_interval}",
+    ]
+    return await _start(cluster, identity, args, (0, health_port, metrics_port), extra_env, timeout)
+
+
+async def start_playground_services(
+    cluster: DevCluster, *, heartbeat_interval: float = 60.0, sim_ready_delay: float = 3.0
+) -> dict[str, ControllerProcess]:
+    """Everything the playground runs next to the control plane, each under its own RBAC.
+
+    The core controller (webhook registered by URL), the stand-in image registry and the
+    simulated KAITO operator, then the KAITO and Direct vLLM providers.
+    """
+    rbac = cluster.settings.project_crds.parent / "rbac"
+    kubeconfig = await service_account_kubeconfig(
+        cluster, rbac / "controller.yaml", "controller-sa"
+    )
+    await start_controller(cluster, kubeconfig=kubeconfig, identity="airunway-controller")
+    registry_port = free_ports(1)[0]
+    logs = cluster.dir / "logs"
+    cluster.add_record(
+        process.start(
+            "sim-registry",
+            [*AIRUNWAY, "sim", "registry", f"--port={registry_port}"],
+            logs / "sim-registry.log",
+            (registry_port,),
+        )
+    )
+    cluster.add_record(
+        process.start(
+            "sim-kaito",
+            [
+                *AIRUNWAY,
+                "sim",
+                "kaito",
+                "run",
+                f"--kubeconfig={cluster.kubeconfig}",
+                f"--ready-delay={sim_ready_delay}",
+            ],
+            logs / "sim-kaito.log",
+        )
+    )
+    overrides = json.dumps({"registry-1.docker.io": f"http://127.0.0.1:{registry_port}"})
+    providers = {}
+    for name in ("kaito", "vllm"):
+        kc = await service_account_kubeconfig(cluster, rbac / f"{name}-provider.yaml", f"{name}-sa")
+        providers[name] = await start_provider(
+            cluster,
+            name,
+            kubeconfig=kc,
+            identity=f"{name}-provider",
+            heartbeat_interval=heartbeat_interval,
+            extra_env={"AIRUNWAY_VLLM_REGISTRY_OVERRIDES": overrides},
+        )
+    return providers

@@ -194,3 +194,16 @@ def definition(env: KaitoEnv | None = None) -> ProviderDefinition:
         translate=translate,
         kinds=((WORKSPACE_API_VERSION, WORKSPACE_KIND),),
     )
+
+
+#: What the KAITO provider renders and reads (see airunway.providers.sdk.rbac).
+RBAC_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
+    (
+        ["kaito.sh"],
+        ["workspaces"],
+        ["get", "list", "watch", "create", "patch", "update", "delete"],
+        "the Workspace per ModelDeployment",
+    ),
+    (["kaito.sh"], ["workspaces/status"], ["get"], "status sync"),
+    (["apps"], ["deployments"], ["get", "list", "watch"], "upstream controller health probe"),
+)

@@ -106,6 +106,8 @@ class ProviderProcess:
                     self.elector.run(self._lead) if self.settings.leader_elect else self._lead()
                 )
                 await self._stop.wait()
+                # say "not ready" first: stopping the watches may take a while
+                await self.registration.unregister()
                 heartbeat.cancel()
                 work.cancel()
         finally:
@@ -117,15 +119,18 @@ class ProviderProcess:
     async def _lead(self) -> None:
         async with asyncio.TaskGroup() as group:
             group.create_task(self.queue.run())
-            group.create_task(
-                kopf.operator(
-                    registry=self._registry(),
-                    clusterwide=True,
-                    standalone=True,
-                    ready_flag=self.kopf_ready,
-                    memo=kopf.Memo(),
-                )
-            )
+            group.create_task(self._kopf(self._registry()))
+
+    async def _kopf(self, registry: kopf.OperatorRegistry) -> None:
+        """Run kopf's watches; kopf takes over SIGINT/SIGTERM, so its return means "stop"."""
+        await kopf.operator(
+            registry=registry,
+            clusterwide=True,
+            standalone=True,
+            ready_flag=self.kopf_ready,
+            memo=kopf.Memo(),
+        )
+        self.stop()
 
     def _registry(self) -> kopf.OperatorRegistry:
         registry = kopf.OperatorRegistry()
@@ -149,7 +154,7 @@ class ProviderProcess:
             return info
 
         @kopf.on.event(GROUP, VERSION, MODEL_DEPLOYMENT_PLURAL, registry=registry)
-        def md_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+        async def md_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
             if self.reconciler.concerns(dict(body)):
                 self.queue.add((str(body.metadata.namespace), str(body.metadata.name)))
 
@@ -157,9 +162,13 @@ class ProviderProcess:
             group, _, version = api_version.rpartition("/")
 
             @kopf.on.event(
-                group, version, kind=kind, labels={MANAGED_BY: "airunway"}, registry=registry
+                group=group,
+                version=version,
+                kind=kind,
+                labels={MANAGED_BY: "airunway"},
+                registry=registry,
             )
-            def upstream_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+            async def upstream_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
                 owner = body.metadata.labels.get(DEPLOYMENT_LABEL)
                 if owner:
                     self.queue.add((str(body.metadata.namespace), str(owner)))

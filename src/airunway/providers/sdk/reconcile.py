@@ -49,6 +49,8 @@ class Prepared:
     halt: str | None = None
     halt_phase: Phase | None = None
     events: list[EventSpec] = field(default_factory=list)
+    #: look again after this many seconds (the upstream state is not watched, e.g. KAITO health)
+    retry_after: float | None = None
 
 
 PrepareFn = Callable[[ModelDeployment], Awaitable[Prepared]]
@@ -192,6 +194,10 @@ class ProviderReconciler:
             st.condition(*condition)
         for event in prepared.events:
             await self._recorder.record(md.to_kube(), event)
+        if prepared.retry_after is not None and self._requeue_after is not None:
+            self._requeue_after(
+                (md.metadata.namespace or "", md.metadata.name or ""), prepared.retry_after
+            )
         if prepared.halt is not None:
             if prepared.halt_phase is Phase.FAILED:
                 st.fail(prepared.halt)

@@ -109,3 +109,20 @@ def definition() -> ProviderDefinition:
         translate=translate,
         kinds=KINDS,
     )
+
+
+#: What the Direct vLLM provider renders and reads (see airunway.providers.sdk.rbac).
+RBAC_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
+    (
+        ["apps"],
+        ["deployments"],
+        ["get", "list", "watch", "create", "patch", "update", "delete"],
+        "the vLLM server",
+    ),
+    (
+        [""],
+        ["services"],
+        ["get", "list", "watch", "create", "patch", "update", "delete"],
+        "its Service",
+    ),
+)

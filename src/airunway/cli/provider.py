@@ -1,0 +1,113 @@
+"""``airunway provider run NAME``: one replica of a provider controller.
+
+Flags override ``AIRUNWAY_PROVIDER_*`` settings.  Provider-specific settings come from their
+own prefixes (``AIRUNWAY_KAITO_*`` for node auto-provisioning, ``AIRUNWAY_VLLM_*`` for the image
+registry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from airunway.providers.sdk.settings import ProviderSettings
+
+app = typer.Typer(help="Provider controllers.", no_args_is_help=True)
+
+
+class ProviderName(StrEnum):
+    """Providers this build ships."""
+
+    KAITO = "kaito"
+    VLLM = "vllm"
+
+
+class KaitoSettings(BaseSettings):
+    """KAITO node auto-provisioning (spec providers.md §1.2)."""
+
+    model_config = SettingsConfigDict(env_prefix="AIRUNWAY_KAITO_", extra="ignore")
+
+    node_auto_provisioning: str = Field(default="", description="Truthy enables instanceType.")
+    gpu_instance_type: str = Field(default="", description="instanceType for GPU workspaces.")
+    cpu_instance_type: str = Field(default="", description="instanceType for CPU workspaces.")
+
+
+class VllmSettings(BaseSettings):
+    """Where the Direct vLLM provider resolves image digests."""
+
+    model_config = SettingsConfigDict(env_prefix="AIRUNWAY_VLLM_", extra="ignore")
+
+    registry_overrides: str = Field(
+        default="{}",
+        description='JSON map of registry host to base URL, e.g. {"registry-1.docker.io": '
+        '"http://127.0.0.1:5000"} (the playground points the client at a local stand-in).',
+    )
+
+
+def _process(name: ProviderName, settings: ProviderSettings) -> Any:  # noqa: ANN401 - ProviderProcess
+    if name is ProviderName.KAITO:
+        from airunway.providers.kaito.controller import build as build_kaito  # noqa: PLC0415
+        from airunway.providers.kaito.transform import KaitoEnv  # noqa: PLC0415
+
+        k = KaitoSettings()
+        env = KaitoEnv.from_raw(k.node_auto_provisioning, k.gpu_instance_type, k.cpu_instance_type)
+        return build_kaito(settings, env)
+    from airunway.providers.vllm.controller import build as build_vllm  # noqa: PLC0415
+    from airunway.providers.vllm.registry import RegistryResolver  # noqa: PLC0415
+
+    overrides = json.loads(VllmSettings().registry_overrides)
+    return build_vllm(settings, RegistryResolver(endpoint_overrides=overrides))
+
+
+@app.command("run")
+def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
+    name: ProviderName = typer.Argument(..., help="Which provider."),
+    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
+    identity: str | None = typer.Option(None, help="Identity of this replica in the Lease."),
+    leader_elect: bool | None = typer.Option(None, help="Hold a Lease before reconciling."),
+    health_port: int | None = typer.Option(None, help="/healthz, /readyz port (0: off)."),
+    metrics_port: int | None = typer.Option(None, help="/metrics port (0: off)."),
+    heartbeat_interval: float | None = typer.Option(None, help="Readiness report period (s)."),
+    log_level: str = typer.Option("INFO", help="Logging level."),
+) -> None:
+    """Run one provider replica until SIGINT/SIGTERM."""
+    overrides: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "kubeconfig": kubeconfig,
+            "identity": identity,
+            "leader_elect": leader_elect,
+            "health_port": health_port,
+            "metrics_port": metrics_port,
+            "heartbeat_interval": heartbeat_interval,
+        }.items()
+        if v is not None
+    }
+    try:
+        settings = ProviderSettings(**overrides)
+    except ValidationError as exc:
+        typer.secho(f"error: invalid provider settings:\n{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("kopf", "httpx", "httpx2", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    asyncio.run(_main(name, settings))
+
+
+async def _main(name: ProviderName, settings: ProviderSettings) -> None:
+    process = _process(name, settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, process.stop)
+    await process.run()

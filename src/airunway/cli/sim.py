@@ -1,0 +1,83 @@
+"""``airunway sim kaito run``: a SIMULATOR of an upstream operator, for kwok clusters.
+
+Not the real operator: see :mod:`airunway.sim`.  Flags override ``AIRUNWAY_SIM_*`` environment
+settings; a bad value stops the process at start with pydantic's message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+
+from airunway.sim.settings import SimSettings
+
+app = typer.Typer(
+    help="Simulators of upstream operators (not the real ones).", no_args_is_help=True
+)
+kaito_app = typer.Typer(
+    help="Simulated KAITO workspace operator (kaito-project/kaito v0.10).", no_args_is_help=True
+)
+app.add_typer(kaito_app, name="kaito")
+
+
+@kaito_app.command("run")
+def run(
+    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
+    ready_delay: float | None = typer.Option(
+        None, help="Seconds pods must be Ready before the model counts as loaded (default 3)."
+    ),
+    namespace: str | None = typer.Option(None, help="Watch only this namespace."),
+    log_level: str = typer.Option("INFO", help="Logging level."),
+) -> None:
+    """Run the KAITO simulator until SIGINT/SIGTERM."""
+    overrides: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "kubeconfig": kubeconfig,
+            "ready_delay": ready_delay,
+            "namespace": namespace,
+        }.items()
+        if v is not None
+    }
+    try:
+        settings = SimSettings(**overrides)
+    except ValidationError as exc:
+        typer.secho(f"error: invalid simulator settings:\n{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("httpx", "httpx2"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    asyncio.run(_main(settings))
+
+
+async def _main(settings: SimSettings) -> None:
+    from airunway.kube.client import Kube  # noqa: PLC0415 - heavy, only when running
+    from airunway.sim.kaito import KaitoSimulator  # noqa: PLC0415 - heavy, only when running
+
+    kube = Kube.connect(settings.kubeconfig, field_manager=settings.field_manager)
+    simulator = KaitoSimulator(kube, settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, simulator.stop)
+    try:
+        await simulator.run()
+    finally:
+        await kube.close()
+
+
+@app.command("registry")
+def registry(
+    port: int = typer.Option(5000, help="Port on 127.0.0.1 (0: any free port)."),
+) -> None:
+    """Serve the stand-in image registry (NOT Docker Hub) until SIGINT/SIGTERM."""
+    from airunway.sim.registry import run_registry  # noqa: PLC0415 - only this command needs it
+
+    run_registry(port)

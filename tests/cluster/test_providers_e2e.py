@@ -1,0 +1,238 @@
+"""ModelDeployments reach Running end to end: core controller, provider processes, simulated
+KAITO operator and a stand-in image registry, on a cluster of their own.
+
+A cluster of their own because the providers register cluster-scoped InferenceProviderConfigs
+that would change provider selection in the shared cluster's tests.  Every process runs as a
+real process under the RBAC generated in deploy/rbac/.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from airunway.devcluster.cluster import DevCluster
+from airunway.devcluster.services import ControllerProcess, start_playground_services
+from airunway.kube.client import Kube
+from airunway.kube.errors import ForbiddenError, NotFoundError
+from airunway.kube.wait import wait_for
+from tests.support.md import MD_API, MD_KIND, condition, md, wait_status
+
+pytestmark = pytest.mark.cluster
+HEARTBEAT = 2.0
+
+
+@dataclass
+class Stack:
+    cluster: DevCluster
+    kube: Kube
+    providers: dict[str, ControllerProcess]
+
+
+@pytest.fixture(scope="module")
+async def stack() -> AsyncIterator[Stack]:
+    name = f"e2e-{uuid.uuid4().hex[:6]}"
+    settings = DevCluster(name).settings
+    cluster = DevCluster(name, crd_dirs=[settings.upstream_crds / "kaito", settings.project_crds])
+    try:
+        await cluster.up()
+        providers = await start_playground_services(
+            cluster, heartbeat_interval=HEARTBEAT, sim_ready_delay=1.0
+        )
+        kube = cluster.connect("e2e-tests")
+        await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "models"}})
+        yield Stack(cluster, kube, providers)
+        await kube.close()
+    finally:
+        cluster.down()
+
+
+def _phase(obj: dict[str, Any]) -> str:
+    return str((obj.get("status") or {}).get("phase") or "")
+
+
+async def test_providers_register_and_report_ready(stack: Stack) -> None:
+    async def both_ready() -> bool:
+        configs = {
+            c["metadata"]["name"]: c
+            for c in await stack.kube.list(MD_API, "InferenceProviderConfig")
+        }
+        return all((configs.get(n, {}).get("status") or {}).get("ready") for n in ("kaito", "vllm"))
+
+    await wait_for(both_ready, timeout=60, what="kaito and vllm InferenceProviderConfigs ready")
+    kaito = await stack.kube.get(MD_API, "InferenceProviderConfig", "kaito")
+    assert kaito["status"]["version"] == "kaito-provider:dev"
+    upstream = condition(kaito, "UpstreamReady")
+    assert upstream is not None
+    assert upstream["reason"] == "UpstreamHealthy"
+
+
+async def test_vllm_model_deployment_runs_on_a_gpu_node(stack: Stack) -> None:
+    kube = stack.kube
+    await kube.apply(
+        md(
+            "qwen",
+            "models",
+            provider={"name": "vllm"},
+            engine={"type": "vllm"},
+            resources={"gpu": {"count": 2}},
+        )
+    )
+    obj = await wait_status(kube, "qwen", "models", "Running", lambda o: _phase(o) == "Running", 90)
+    status = obj["status"]
+    assert status["endpoint"] == {"service": "qwen", "port": 8000}
+    assert status["replicas"]["ready"] == 1
+    assert status["provider"]["resourceKind"] == "Deployment"
+    assert status["image"]["resolved"].startswith("vllm/vllm-openai@sha256:")
+    ready = condition(obj, "Ready")
+    assert ready is not None
+    assert ready["status"] == "True"
+    pods = await kube.list("v1", "Pod", "models", labels={"airunway.ai/deployment": "qwen"})
+    node = await kube.get("v1", "Node", pods[0]["spec"]["nodeName"])
+    assert int(node["status"]["allocatable"]["nvidia.com/gpu"]) >= 2
+
+
+async def test_drift_of_the_deployment_is_corrected(stack: Stack) -> None:
+    kube = stack.kube
+    await wait_status(kube, "qwen", "models", "Running", lambda o: _phase(o) == "Running", 90)
+    intruder = stack.cluster.connect("someone-else")
+    try:
+        await intruder.apply(
+            {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": "qwen", "namespace": "models"},
+                "spec": {"replicas": 3},
+            },
+            force=True,
+        )
+    finally:
+        await intruder.close()
+
+    async def corrected() -> bool:
+        deployment = await kube.get("apps/v1", "Deployment", "qwen", "models")
+        return int(deployment["spec"]["replicas"]) == 1
+
+    await wait_for(corrected, timeout=30, what="the provider to restore replicas: 1")
+
+
+async def test_kaito_cpu_llamacpp_runs(stack: Stack) -> None:
+    kube = stack.kube
+    await kube.apply(
+        md(
+            "gemma-cpu",
+            "models",
+            model={"id": "unsloth/gemma-3-1b-it-GGUF"},
+            engine={"type": "llamacpp"},
+            image="ghcr.io/sozercan/llama-cpp-runner:latest",
+            resources={"cpu": "8", "memory": "16Gi"},
+        )
+    )
+    obj = await wait_status(
+        kube, "gemma-cpu", "models", "Running", lambda o: _phase(o) == "Running", 90
+    )
+    assert obj["status"]["provider"]["name"] == "kaito"
+    assert obj["status"]["engine"]["type"] == "llamacpp"
+    assert obj["status"]["endpoint"] == {"service": "gemma-cpu", "port": 80}
+    workspace = await kube.get("kaito.sh/v1beta1", "Workspace", "gemma-cpu", "models")
+    assert workspace["resource"]["labelSelector"]["matchLabels"] == {"kubernetes.io/os": "linux"}
+
+
+async def test_incompatible_request_is_a_condition_and_creates_nothing(stack: Stack) -> None:
+    kube = stack.kube
+    # admitted by the webhook, refused by the KAITO provider: its llama.cpp path needs spec.image
+    await kube.apply(
+        md(
+            "no-image",
+            "models",
+            model={"id": "unsloth/gemma-3-1b-it-GGUF"},
+            provider={"name": "kaito"},
+            engine={"type": "llamacpp", "image": "ghcr.io/sozercan/llama-cpp-runner:latest"},
+            resources={"cpu": "2"},
+        )
+    )
+
+    def failed(obj: dict[str, Any]) -> bool:
+        c = condition(obj, "ProviderCompatible")
+        return c is not None and c["status"] == "False"
+
+    obj = await wait_status(kube, "no-image", "models", "ProviderCompatible=False", failed, 60)
+    c = condition(obj, "ProviderCompatible")
+    assert c is not None
+    assert c["reason"] == "IncompatibleConfiguration"
+    assert c["message"] == "llamacpp engine requires spec.image to be set"
+    assert obj["status"]["phase"] == "Failed"
+    with pytest.raises(NotFoundError):
+        await kube.get("kaito.sh/v1beta1", "Workspace", "no-image", "models")
+
+
+async def test_the_webhook_refuses_what_the_named_provider_cannot_serve(stack: Stack) -> None:
+    with pytest.raises(ForbiddenError) as err:
+        await stack.kube.apply(
+            md(
+                "no-gpu",
+                "models",
+                provider={"name": "vllm"},
+                engine={"type": "vllm"},
+                resources={"gpu": {"count": 0}, "cpu": "2"},
+            )
+        )
+    assert "vllm engine on provider vllm requires GPU (set resources.gpu.count > 0)" in str(
+        err.value
+    )
+
+
+async def test_upstream_failure_surfaces_as_failed(stack: Stack) -> None:
+    kube = stack.kube
+    body = md(
+        "broken-ws",
+        "models",
+        model={"id": "unsloth/gemma-3-1b-it-GGUF"},
+        engine={"type": "llamacpp"},
+        image="ghcr.io/sozercan/llama-cpp-runner:latest",
+        resources={"cpu": "2"},
+        podTemplate={"metadata": {"annotations": {"sim.airunway.ai/fail": "inference"}}},
+    )
+    await kube.apply(body)
+    obj = await wait_status(
+        kube, "broken-ws", "models", "Failed", lambda o: _phase(o) == "Failed", 90
+    )
+    ready = condition(obj, "Ready")
+    assert ready is not None
+    assert ready["reason"] == "DeploymentFailed"
+
+
+async def test_delete_cleans_up_and_releases_the_finalizer(stack: Stack) -> None:
+    kube = stack.kube
+    await wait_status(kube, "qwen", "models", "Running", lambda o: _phase(o) == "Running", 90)
+    await kube.delete(MD_API, MD_KIND, "qwen", "models")
+
+    async def gone() -> bool:
+        try:
+            await kube.get(MD_API, MD_KIND, "qwen", "models")
+        except NotFoundError:
+            pass
+        else:
+            return False
+        try:
+            await kube.get("apps/v1", "Deployment", "qwen", "models")
+        except NotFoundError:
+            return True
+        return False
+
+    await wait_for(gone, timeout=60, what="the ModelDeployment and its Deployment to be gone")
+
+
+async def test_a_stopped_provider_goes_not_ready_and_new_deployments_say_so(stack: Stack) -> None:
+    kube = stack.kube
+    stack.providers["vllm"].stop()  # clean stop: unregisters at once
+
+    async def not_ready() -> bool:
+        config = await kube.get(MD_API, "InferenceProviderConfig", "vllm")
+        return not (config.get("status") or {}).get("ready")
+
+    await wait_for(not_ready, timeout=30, what="the vllm config to be not ready")

@@ -122,7 +122,11 @@ def converted() -> Iterator[None]:
         # a non-Status error body (e.g. a plain-text 404 for an API that is no longer served)
         code = exc.response.status_code
         cls = _BY_STATUS.get(code) or (UnavailableError if code >= 500 else KubeError)  # noqa: PLR2004
-        raise cls(exc.response.text.strip() or str(exc), status=code) from exc
+        try:
+            text = exc.response.text.strip()
+        except httpx2.ResponseNotRead:  # a watch stream: the body was never read
+            text = ""
+        raise cls(text or str(exc), status=code) from exc
     except (httpx2.TransportError, httpx.TransportError, OSError) as exc:
         raise UnavailableError(f"Kubernetes API unreachable: {exc}") from exc
 

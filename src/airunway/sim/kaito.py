@@ -133,7 +133,7 @@ class KaitoSimulator:
 
     async def _install_until_done(self) -> None:
         delay = self._settings.reconnect_delay
-        while True:
+        while not self._stop.is_set():
             try:
                 await self.install_upstream()
             except KubeError as exc:

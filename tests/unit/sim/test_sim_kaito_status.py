@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from airunway.devcluster.settings import DevClusterSettings
+from airunway.providers.kaito.status import translate
 from airunway.sim.kaito_status import (
     Observed,
     compute_status,
@@ -227,8 +228,6 @@ def test_workload_ready_needs_every_replica() -> None:
 def test_the_ai_runway_kaito_provider_reads_what_the_simulator_writes(
     changes: dict[str, Any], phase: str
 ) -> None:
-    from airunway.providers.kaito.status import translate  # noqa: PLC0415 - the consumer
-
     workspace = {
         "metadata": {"name": "ws"},
         "resource": {"count": 1},

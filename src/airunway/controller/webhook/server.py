@@ -70,9 +70,9 @@ class WebhookServer:
             ssl_context=self._ssl(),
         )
         await site.start()
-        self.serving = True
         if self._settings.register_webhooks_url:
             await self.register()
+        self.serving = True  # only now: readiness must imply "the API server can reach us"
 
     async def register(self) -> None:
         """Apply both webhook configurations pointing at ``register_webhooks_url``."""

@@ -29,7 +29,7 @@ from airunway.controller.migration import run_migration
 from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.services import service_account_kubeconfig
 from airunway.kube.client import Kube
-from airunway.kube.errors import InvalidError, KubeError, NotFoundError
+from airunway.kube.errors import InvalidError, KubeError, NotFoundError, TooManyRequestsError
 from airunway.kube.wait import wait_for
 
 pytestmark = pytest.mark.cluster
@@ -144,6 +144,16 @@ async def install(kube: Kube, crd: dict[str, Any], schema: Schema) -> None:
         return await schema_in_effect(kube) == schema
 
     await wait_for(in_effect, timeout=WAIT, what=f"the {schema} IPC schema to be in effect")
+
+    async def listable() -> bool:
+        # a re-installed CRD answers 429 "storage is (re)initializing" for a moment
+        try:
+            await kube.list(API_VERSION, KIND)
+        except TooManyRequestsError:
+            return False
+        return True
+
+    await wait_for(listable, timeout=WAIT, what="the IPC storage to be initialized")
 
 
 async def delete_all(kube: Kube) -> None:

@@ -188,8 +188,10 @@ class Controller:
             key = (str(body.metadata.namespace), str(body.metadata.name))
             if event.get("type") == "DELETED":
                 self.store.deployments.pop(key, None)
+                self.store.bodies.pop(key, None)
             else:
                 self.store.deployments[key] = md_ref(dict(body))
+                self.store.bodies[key] = dict(event.get("object") or body)
             self.queue.add(key)
 
         @kopf.on.event(GROUP, VERSION, INFERENCE_PROVIDER_CONFIG_PLURAL, registry=registry)

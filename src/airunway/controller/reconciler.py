@@ -21,7 +21,7 @@ from airunway.controller.metrics import ControllerMetrics
 from airunway.controller.settings import ControllerSettings
 from airunway.controller.store import MDKey, Store
 from airunway.kube.client import Kube
-from airunway.kube.errors import KubeError, NotFoundError
+from airunway.kube.errors import ConflictError, KubeError, NotFoundError
 from airunway.runtime.events import EventRecorder, EventSpec
 
 log = logging.getLogger(__name__)
@@ -69,11 +69,13 @@ class Reconciler:
     async def reconcile(self, key: MDKey) -> None:
         """Bring one ModelDeployment's core status up to date."""
         namespace, name = key
-        try:
-            raw = await self._kube.get(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace)
-        except NotFoundError:
-            self._metrics.forget(key)
-            return
+        raw = self._store.bodies.get(key)
+        if raw is None:
+            try:
+                raw = await self._kube.get(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace)
+            except NotFoundError:
+                self._metrics.forget(key)
+                return
         meta = raw.get("metadata", {})
         if meta.get("deletionTimestamp"):
             return
@@ -89,7 +91,12 @@ class Reconciler:
         provider = outcome.provider
         try:
             if outcome.status_changed:
-                await self._write_status(raw, outcome)
+                try:
+                    await self._write_status(raw, outcome)
+                except ConflictError:
+                    # decided on a stale body: read it fresh on the retry
+                    self._store.bodies.pop(key, None)
+                    raise
             for event in outcome.events:
                 await self._recorder.record(raw, event)
         finally:

@@ -48,6 +48,9 @@ class Store:
         self.configs: dict[str, InferenceProviderConfig] = {}
         self.raw_configs: dict[str, dict[str, Any]] = {}
         self.deployments: dict[MDKey, MDRef] = {}
+        #: the latest body each watch event delivered (an informer cache): reconciles read it
+        #: instead of GETting the object again
+        self.bodies: dict[MDKey, dict[str, Any]] = {}
         self.synced = False
 
     def put_config(self, body: dict[str, Any]) -> bool:

@@ -15,13 +15,12 @@ from typing import Any
 import kopf
 from prometheus_client import CollectorRegistry
 
-from airunway.api import GROUP, MODEL_DEPLOYMENT_PLURAL, VERSION
+from airunway.api import GROUP, MODEL_DEPLOYMENT_KIND, MODEL_DEPLOYMENT_PLURAL, VERSION
 from airunway.kube.client import Kube
 from airunway.kube.kopf_login import connection_from_kubeconfig
 from airunway.providers.sdk.base import ProviderDefinition
 from airunway.providers.sdk.reconcile import PrepareFn, ProviderReconciler
 from airunway.providers.sdk.registration import ReadinessFn, Registration, always_ready
-from airunway.providers.sdk.render import DEPLOYMENT_LABEL, MANAGED_BY
 from airunway.providers.sdk.settings import ProviderSettings
 from airunway.runtime.events import EventRecorder
 from airunway.runtime.leader import LeaderElector, LeaseConfig
@@ -132,6 +131,12 @@ class ProviderProcess:
         )
         self.stop()
 
+    def _enqueue_owner(self, body: kopf.Body) -> None:
+        """Reconcile the ModelDeployment that controls an upstream object, if any."""
+        for ref in body.metadata.get("ownerReferences") or []:
+            if ref.get("kind") == MODEL_DEPLOYMENT_KIND and ref.get("controller"):
+                self.queue.add((str(body.metadata.namespace), str(ref.get("name"))))
+
     def _registry(self) -> kopf.OperatorRegistry:
         registry = kopf.OperatorRegistry()
         own = self.settings
@@ -161,16 +166,10 @@ class ProviderProcess:
         for api_version, kind in self.definition.kinds:
             group, _, version = api_version.rpartition("/")
 
-            @kopf.on.event(
-                group=group,
-                version=version,
-                kind=kind,
-                labels={MANAGED_BY: "airunway"},
-                registry=registry,
-            )
+            # keyed by the controller owner reference, not by labels: podTemplate labels may
+            # overwrite ours (as the reference allows), owner references cannot be
+            @kopf.on.event(group=group, version=version, kind=kind, registry=registry)
             async def upstream_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
-                owner = body.metadata.labels.get(DEPLOYMENT_LABEL)
-                if owner:
-                    self.queue.add((str(body.metadata.namespace), str(owner)))
+                self._enqueue_owner(body)
 
         return registry

@@ -29,7 +29,6 @@ from airunway.kube.client import Kube
 from airunway.kube.errors import ConflictError, KubeError, NotFoundError
 from airunway.providers.sdk.base import Manifest, ProviderDefinition
 from airunway.providers.sdk.errors import TransformError
-from airunway.providers.sdk.render import DEPLOYMENT_LABEL
 from airunway.providers.sdk.status import Phase, ready_condition, synced_fields
 from airunway.runtime.events import EventRecorder, EventSpec
 
@@ -291,12 +290,7 @@ class ProviderReconciler:
         remaining = 0
         for api, kind in self._d.kinds:
             try:
-                objects = await self._kube.list(
-                    api,
-                    kind,
-                    md.metadata.namespace,
-                    labels={DEPLOYMENT_LABEL: md.metadata.name or ""},
-                )
+                objects = await self._kube.list(api, kind, md.metadata.namespace)
             except NotFoundError:
                 continue  # the upstream CRD is gone: nothing of that kind can remain
             for obj in objects:

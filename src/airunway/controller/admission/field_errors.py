@@ -18,22 +18,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from airunway.api.gostr import go_quote as go_quote  # noqa: PLC0414 - re-exported
+
 #: Name of the validating webhook; the API server prefixes every denial with it.
 VALIDATING_WEBHOOK_NAME: Final = "vmodeldeployment-v1alpha1.kb.io"
-
-_GO_ESCAPES: Final = {
-    "\a": r"\a",
-    "\b": r"\b",
-    "\f": r"\f",
-    "\n": r"\n",
-    "\r": r"\r",
-    "\t": r"\t",
-    "\v": r"\v",
-    "\\": r"\\",
-    '"': r"\"",
-}
-_ASCII_DEL: Final = 0x7F
-_BMP_END: Final = 0x10000
 
 
 class ErrorType(StrEnum):
@@ -68,29 +56,6 @@ OMITTED: Final = _Omitted()
 
 #: What an error can carry as its offending value.
 FieldValue = str | int | bool | GoLiteral | None
-
-
-def go_quote(text: str) -> str:
-    r"""Return ``text`` as Go's ``strconv.Quote`` (``%q``) spells it.
-
-    Printable characters are kept, the usual C escapes are used, other control characters become
-    ``\xNN`` and other non-printable characters ``\uNNNN`` or ``\UNNNNNNNN`` (lower-case hex).
-    """
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[char])
-        elif char.isprintable():
-            out.append(char)
-        elif code < ord(" ") or code == _ASCII_DEL:
-            out.append(f"\\x{code:02x}")
-        elif code < _BMP_END:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def go_string_slice(items: Sequence[str] | None) -> GoLiteral:

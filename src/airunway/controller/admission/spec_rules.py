@@ -30,6 +30,8 @@ from airunway.api.cel import (
     MSG_MODEL_ID_REQUIRED,
 )
 from airunway.api.constants import ANNOTATION_DYNAMO_TEST_BACKEND, DYNAMO_TEST_BACKEND_MOCKER
+from airunway.api.gostr import flag_key
+from airunway.api.validation import image_fields_error as image_fields_error  # noqa: PLC0414 - re-exported
 from airunway.controller.admission.field_errors import (
     FieldError,
     GoLiteral,
@@ -42,39 +44,6 @@ from airunway.controller.admission.field_errors import (
 MOCKER_PROVIDER: Final = "dynamo"
 MSG_MOCKER_ENGINE: Final = "the dynamo mocker test backend only supports the vllm engine"
 # Go's unicode.IsSpace is Python's str.isspace minus the four ASCII information separators.
-_NOT_GO_SPACE: Final = "\x1c\x1d\x1e\x1f"
-
-
-def _go_trim_space(text: str) -> str:
-    start, end = 0, len(text)
-    while start < end and text[start].isspace() and text[start] not in _NOT_GO_SPACE:
-        start += 1
-    while end > start and text[end - 1].isspace() and text[end - 1] not in _NOT_GO_SPACE:
-        end -= 1
-    return text[start:end]
-
-
-def image_fields_error(spec: ModelDeploymentSpec) -> str | None:
-    """Return the ``ValidateImageFields`` message, or None when the two images agree."""
-    engine_image = spec.engine.image if spec.engine is not None else None
-    if spec.image and engine_image and spec.image != engine_image:
-        return (
-            f"spec.image {go_quote(spec.image)} conflicts with spec.engine.image "
-            f"{go_quote(engine_image)}; remove spec.image or set both fields to the same value "
-            "(spec.engine.image is preferred)"
-        )
-    return None
-
-
-def extra_arg_flag_key(token: str) -> str | None:
-    """Return the flag name of an ``extraArgs`` token (``--key`` or ``--key=value``), or None."""
-    if not token.startswith("--") or len(token) <= len("--"):
-        return None
-    body = token.removeprefix("--")
-    if body.startswith("-"):
-        return None
-    key = _go_trim_space(body.split("=", 1)[0])
-    return key or None
 
 
 def engine_args_error(spec: ModelDeploymentSpec) -> str | None:
@@ -83,7 +52,7 @@ def engine_args_error(spec: ModelDeploymentSpec) -> str | None:
     if engine is None or not engine.args or not engine.extra_args:
         return None
     for token in engine.extra_args:
-        key = extra_arg_flag_key(token)
+        key = flag_key(token)
         if key is not None and key in engine.args:
             return (
                 f"launch flag {go_quote(key)} is set in both spec.engine.args and "

@@ -24,6 +24,8 @@ from airunway.api import (
     ServingMode,
 )
 from airunway.api.constants import ANNOTATION_DYNAMO_TEST_BACKEND, DYNAMO_TEST_BACKEND_MOCKER
+from airunway.api.gostr import go_quote as go_quote  # noqa: PLC0414 - re-exported
+from airunway.api.validation import image_fields_error
 from airunway.controller.compatibility import check_provider_compatibility
 from airunway.controller.selection._common import gpu_count, is_literally_disaggregated
 
@@ -41,20 +43,6 @@ MSG_DISAGG_REQUIRES_COMPONENTS: Final = (
 MSG_DISAGG_PREFILL_GPU: Final = "disaggregated mode requires scaling.prefill.gpu.count > 0"
 MSG_DISAGG_DECODE_GPU: Final = "disaggregated mode requires scaling.decode.gpu.count > 0"
 _DYNAMO: Final = "dynamo"
-_GO_ESCAPES: Final = {
-    "\a": r"\a",
-    "\b": r"\b",
-    "\f": r"\f",
-    "\n": r"\n",
-    "\r": r"\r",
-    "\t": r"\t",
-    "\v": r"\v",
-    "\\": r"\\",
-    '"': r"\"",
-}
-_CONTROL_LIMIT: Final = 0x20
-_DELETE: Final = 0x7F
-_BMP_LIMIT: Final = 0x10000
 
 
 def validate_spec(  # noqa: PLR0911 - first failure wins, one return per rule
@@ -100,18 +88,6 @@ def validate_spec(  # noqa: PLR0911 - first failure wins, one return per rule
     return None
 
 
-def image_conflict_error(spec: ModelDeploymentSpec) -> str | None:
-    """``ValidateImageFields``: both image fields set and different (§1.1.2)."""
-    engine_image = spec.engine.image if spec.engine is not None else None
-    if spec.image and engine_image and spec.image != engine_image:
-        return (
-            f"spec.image {go_quote(spec.image)} conflicts with spec.engine.image "
-            f"{go_quote(engine_image)}; remove spec.image or set both fields to the same value "
-            "(spec.engine.image is preferred)"
-        )
-    return None
-
-
 def provider_change_error(md: ModelDeployment) -> str | None:
     """The provider-switch guard of §3.3 step 11: spec names another provider than status."""
     wanted = md.spec.provider.name if md.spec.provider is not None else None
@@ -135,25 +111,6 @@ def is_dynamo_mocker(md: ModelDeployment) -> bool:
     )
 
 
-def go_quote(text: str) -> str:
-    """Quote ``text`` as Go's ``%q`` (``strconv.Quote``) does."""
-    parts = ['"']
-    for char in text:
-        code = ord(char)
-        if char in _GO_ESCAPES:
-            parts.append(_GO_ESCAPES[char])
-        elif char.isprintable():
-            parts.append(char)
-        elif code < _CONTROL_LIMIT or code == _DELETE:
-            parts.append(f"\\x{code:02x}")
-        elif code < _BMP_LIMIT:
-            parts.append(f"\\u{code:04x}")
-        else:
-            parts.append(f"\\U{code:08x}")
-    parts.append('"')
-    return "".join(parts)
-
-
 def _disaggregated_error(spec: ModelDeploymentSpec, *, mocker: bool) -> str | None:
     if gpu_count(spec) > 0:
         return MSG_DISAGG_GPU_IN_RESOURCES
@@ -167,3 +124,7 @@ def _disaggregated_error(spec: ModelDeploymentSpec, *, mocker: bool) -> str | No
     if scaling.decode.gpu is None or scaling.decode.gpu.count == 0:
         return MSG_DISAGG_DECODE_GPU
     return None
+
+
+#: ``ValidateImageFields`` under the reconciler's name for it (spec §3.3 step 7).
+image_conflict_error = image_fields_error

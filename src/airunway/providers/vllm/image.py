@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
 from airunway.api import ImageStatus, ModelDeployment
+from airunway.api.gostr import go_quote as go_quote  # noqa: PLC0414 - re-exported
 
 OFFICIAL_REPOSITORY = "vllm/vllm-openai"
 VLLM_VERSION = "cu130-nightly"
@@ -41,27 +42,9 @@ _RECIPE_FIELDS = (
     (RECIPE_PREFIX + "features", "features"),
 )
 _RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", re.ASCII)
-_GO_ESCAPES = {'"': '\\"', "\\": "\\\\", "\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n"}
-_GO_ESCAPES |= {"\r": "\\r", "\t": "\\t", "\v": "\\v"}
 
 #: condition type -> (status, reason, message)
 Conditions = dict[str, tuple[str, str, str]]
-
-
-def go_quote(text: str) -> str:
-    """``text`` as Go's ``%q`` spells it (messages quote user input the reference's way)."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[char])
-        elif char.isprintable():
-            out.append(char)
-        elif code < 0x20 or code == 0x7F:  # noqa: PLR2004 -- ASCII control range
-            out.append(f"\\x{code:02x}")
-        else:
-            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")  # noqa: PLR2004
-    return '"' + "".join(out) + '"'
 
 
 class ImageSource(StrEnum):

@@ -23,6 +23,8 @@ from airunway.api import (
     StorageVolume,
     VolumePurpose,
 )
+from airunway.api.gostr import flag_key as flag_key  # noqa: PLC0414 - re-exported
+from airunway.api.gostr import go_trim_space
 from airunway.providers.sdk.base import Rendered
 from airunway.providers.sdk.errors import TransformError
 from airunway.providers.sdk.render import engine_args, extra_args, full_env, gpu_count, replicas
@@ -54,7 +56,6 @@ _RESERVED_TAIL = (
     f"and port {HTTP_PORT} to keep the container, Service, and probes aligned"
 )
 # Go's strings.TrimSpace: Python's str.isspace also counts the ASCII separators \x1c-\x1f.
-_NOT_GO_SPACE = "\x1c\x1d\x1e\x1f"
 
 
 def check(md: ModelDeployment) -> str | None:
@@ -72,28 +73,9 @@ def check(md: ModelDeployment) -> str | None:
     return None
 
 
-def _go_trim(text: str) -> str:
-    start, end = 0, len(text)
-    while start < end and text[start].isspace() and text[start] not in _NOT_GO_SPACE:
-        start += 1
-    while end > start and text[end - 1].isspace() and text[end - 1] not in _NOT_GO_SPACE:
-        end -= 1
-    return text[start:end]
-
-
-def flag_key(token: str) -> str | None:
-    """The flag name of an ``extraArgs`` token ``--key`` or ``--key=value`` (not ``---x``)."""
-    if not token.startswith("--") or len(token) <= len("--"):
-        return None
-    body = token[2:]
-    if body.startswith("-"):
-        return None
-    return _go_trim(body.split("=", 1)[0]) or None
-
-
 def _is_reserved(key: str) -> bool:
-    name = _go_trim(key).lstrip("-").split("=", 1)[0]
-    return _go_trim(name) in RESERVED_KEYS
+    name = go_trim_space(key).lstrip("-").split("=", 1)[0]
+    return go_trim_space(name) in RESERVED_KEYS
 
 
 def validate_args(md: ModelDeployment) -> None:

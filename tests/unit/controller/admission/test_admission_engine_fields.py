@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from airunway.api import ModelDeploymentSpec
+from airunway.api.gostr import flag_key as extra_arg_flag_key
 from airunway.controller.admission import engine_args_error, image_fields_error
-from airunway.controller.admission.spec_rules import extra_arg_flag_key
 from tests.unit.controller.admission.builders import create, raw_md, storage, update, volume
 
 

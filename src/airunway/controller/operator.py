@@ -32,9 +32,9 @@ from airunway.controller.store import MDKey, Store, md_ref
 from airunway.controller.webhook.server import WebhookServer
 from airunway.kube.client import Kube
 from airunway.kube.errors import UnavailableError
-from airunway.kube.kopf_login import connection_from_kubeconfig
 from airunway.kube.wait import wait_for
 from airunway.runtime.events import EventRecorder
+from airunway.runtime.kopf_setup import new_registry
 from airunway.runtime.leader import LeaderElector, LeaseConfig
 from airunway.runtime.probes import ProbeServer
 from airunway.runtime.queue import WorkQueue
@@ -156,31 +156,9 @@ class Controller:
         self.store.synced = True
 
     def _registry(self) -> kopf.OperatorRegistry:
-        registry = kopf.OperatorRegistry()
-        self._register_setup(registry)
+        registry = new_registry(self.settings.kubeconfig)
         self._register_watches(registry)
         return registry
-
-    def _register_setup(self, registry: kopf.OperatorRegistry) -> None:
-        own = self.settings
-
-        @kopf.on.startup(registry=registry)
-        def configure(settings: kopf.OperatorSettings, **_: Any) -> None:  # noqa: ANN401
-            settings.posting.enabled = False
-            settings.watching.server_timeout = 300
-            settings.watching.client_timeout = 330
-            settings.networking.request_timeout = 30
-
-        @kopf.on.login(registry=registry)
-        def login(settings: kopf.OperatorSettings, **_: Any) -> kopf.ConnectionInfo:  # noqa: ANN401
-            if own.kubeconfig is not None:
-                return connection_from_kubeconfig(own.kubeconfig)
-            info = kopf.login_with_service_account(settings=settings) or kopf.login_with_kubeconfig(
-                settings=settings
-            )
-            if info is None:
-                raise kopf.LoginError("no in-cluster service account and no kubeconfig")
-            return info
 
     def _register_watches(self, registry: kopf.OperatorRegistry) -> None:
         @kopf.on.event(GROUP, VERSION, MODEL_DEPLOYMENT_PLURAL, registry=registry)

@@ -17,12 +17,12 @@ from prometheus_client import CollectorRegistry
 
 from airunway.api import GROUP, MODEL_DEPLOYMENT_KIND, MODEL_DEPLOYMENT_PLURAL, VERSION
 from airunway.kube.client import Kube
-from airunway.kube.kopf_login import connection_from_kubeconfig
 from airunway.providers.sdk.base import ProviderDefinition
 from airunway.providers.sdk.reconcile import PrepareFn, ProviderReconciler
 from airunway.providers.sdk.registration import ReadinessFn, Registration, always_ready
 from airunway.providers.sdk.settings import ProviderSettings
 from airunway.runtime.events import EventRecorder
+from airunway.runtime.kopf_setup import new_registry
 from airunway.runtime.leader import LeaderElector, LeaseConfig
 from airunway.runtime.probes import ProbeServer
 from airunway.runtime.queue import WorkQueue
@@ -138,25 +138,7 @@ class ProviderProcess:
                 self.queue.add((str(body.metadata.namespace), str(ref.get("name"))))
 
     def _registry(self) -> kopf.OperatorRegistry:
-        registry = kopf.OperatorRegistry()
-        own = self.settings
-
-        @kopf.on.startup(registry=registry)
-        def configure(settings: kopf.OperatorSettings, **_: Any) -> None:  # noqa: ANN401
-            settings.posting.enabled = False
-            settings.watching.server_timeout = 300
-            settings.watching.client_timeout = 330
-
-        @kopf.on.login(registry=registry)
-        def login(settings: kopf.OperatorSettings, **_: Any) -> kopf.ConnectionInfo:  # noqa: ANN401
-            if own.kubeconfig is not None:
-                return connection_from_kubeconfig(own.kubeconfig)
-            info = kopf.login_with_service_account(settings=settings) or kopf.login_with_kubeconfig(
-                settings=settings
-            )
-            if info is None:
-                raise kopf.LoginError("no in-cluster service account and no kubeconfig")
-            return info
+        registry = new_registry(self.settings.kubeconfig)
 
         @kopf.on.event(GROUP, VERSION, MODEL_DEPLOYMENT_PLURAL, registry=registry)
         async def md_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401

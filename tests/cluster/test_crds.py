@@ -7,16 +7,15 @@ They run on a cluster of their own with no controller, so that what is tested is
 from __future__ import annotations
 
 import copy
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from airunway.devcluster.cluster import DevCluster
 from airunway.kube.client import Kube
 from airunway.kube.errors import InvalidError, KubeError
 from tests.support.cel_cases import CEL_CASES, CelCase
+from tests.support.cluster_fixtures import crds_only_cluster
 
 pytestmark = pytest.mark.cluster
 MD_API = "airunway.ai/v1alpha1"
@@ -33,16 +32,8 @@ def _in(namespace: str, obj: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 async def bare() -> AsyncIterator[Kube]:
     """A cluster with only our CRDs and no webhook, and a namespace in it."""
-    name = f"crds-{uuid.uuid4().hex[:6]}"
-    cluster = DevCluster(name, profile="minimal", crd_dirs=[DevCluster(name).settings.project_crds])
-    try:
-        await cluster.up()
-        kube = cluster.connect("airunway-tests")
-        await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
+    async with crds_only_cluster("crds", NS) as kube:
         yield kube
-        await kube.close()
-    finally:
-        cluster.down()
 
 
 async def test_every_reference_example_is_accepted(

@@ -15,16 +15,15 @@ purpose, rejection messages), so the few dozen dry-runs reach the rare shapes to
 from __future__ import annotations
 
 import copy
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from airunway.devcluster.cluster import DevCluster
 from airunway.kube.client import Kube
 from airunway.kube.errors import InvalidError
+from tests.support.cluster_fixtures import crds_only_cluster
 from tests.support.schema_strategies import (
     TEMPLATES,
     Verdict,
@@ -139,16 +138,8 @@ def draws(
 @pytest.fixture(scope="module")
 async def side_cluster() -> AsyncIterator[Kube]:
     """A cluster with only our CRDs and no webhook, and a namespace in it."""
-    name = f"oracle-{uuid.uuid4().hex[:6]}"
-    cluster = DevCluster(name, profile="minimal", crd_dirs=[DevCluster(name).settings.project_crds])
-    try:
-        await cluster.up()
-        kube = cluster.connect("airunway-tests")
-        await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
+    async with crds_only_cluster("oracle", NS) as kube:
         yield kube
-        await kube.close()
-    finally:
-        cluster.down()
 
 
 def _namespaced(obj: dict[str, Any]) -> dict[str, Any]:

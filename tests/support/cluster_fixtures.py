@@ -6,6 +6,7 @@ import asyncio
 import fcntl
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -83,3 +84,26 @@ async def namespace(kube: Kube) -> AsyncIterator[str]:
     await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
     yield name
     await kube.delete("v1", "Namespace", name)
+
+
+@asynccontextmanager
+async def crds_only_cluster(prefix: str, namespace: str) -> AsyncIterator[Kube]:
+    """A cluster of its own with only our CRDs (no webhook, no controller) and one namespace.
+
+    For tests of what the CRD alone (schema and CEL) accepts: the API's safety net when the
+    webhook is down.
+    """
+    name = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    cluster = DevCluster(name, profile="minimal", crd_dirs=[DevCluster(name).settings.project_crds])
+    try:
+        await cluster.up()
+        kube = cluster.connect("airunway-tests")
+        try:
+            await kube.apply(
+                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
+            )
+            yield kube
+        finally:
+            await kube.close()
+    finally:
+        cluster.down()

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import ValidationError
 
+from airunway.cli._process import load_settings, setup_logging
 from airunway.controller.settings import ControllerSettings
 from airunway.kube.errors import KubeError
 
@@ -44,34 +44,22 @@ def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
     log_level: str = typer.Option("INFO", help="Logging level."),
 ) -> None:
     """Run one controller replica until SIGINT/SIGTERM."""
-    overrides: dict[str, Any] = {
-        k: v
-        for k, v in {
-            "kubeconfig": kubeconfig,
-            "namespace": namespace,
-            "leader_elect": leader_elect,
-            "identity": identity,
-            "webhook_port": webhook_port,
-            "webhook_cert_dir": webhook_cert_dir,
-            "register_webhooks_url": register_webhooks_url,
-            "webhook_ca_file": webhook_ca_file,
-            "manage_webhook_certs": manage_webhook_certs,
-            "health_port": health_port,
-            "metrics_port": metrics_port,
-            "enable_provider_selector": enable_provider_selector,
-        }.items()
-        if v is not None
+    flags: dict[str, Any] = {
+        "kubeconfig": kubeconfig,
+        "namespace": namespace,
+        "leader_elect": leader_elect,
+        "identity": identity,
+        "webhook_port": webhook_port,
+        "webhook_cert_dir": webhook_cert_dir,
+        "register_webhooks_url": register_webhooks_url,
+        "webhook_ca_file": webhook_ca_file,
+        "manage_webhook_certs": manage_webhook_certs,
+        "health_port": health_port,
+        "metrics_port": metrics_port,
+        "enable_provider_selector": enable_provider_selector,
     }
-    try:
-        settings = ControllerSettings(**overrides)
-    except ValidationError as exc:
-        typer.secho(f"error: invalid controller settings:\n{exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("kopf", "httpx", "httpx2", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = load_settings(ControllerSettings, "controller", flags)
+    setup_logging(log_level)
     asyncio.run(_main(settings))
 
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import signal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import Field, ValidationError
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from airunway.cli._process import load_settings, setup_logging
 from airunway.providers.sdk.settings import ProviderSettings
 
 app = typer.Typer(help="Provider controllers.", no_args_is_help=True)
@@ -80,28 +80,16 @@ def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
     log_level: str = typer.Option("INFO", help="Logging level."),
 ) -> None:
     """Run one provider replica until SIGINT/SIGTERM."""
-    overrides: dict[str, Any] = {
-        k: v
-        for k, v in {
-            "kubeconfig": kubeconfig,
-            "identity": identity,
-            "leader_elect": leader_elect,
-            "health_port": health_port,
-            "metrics_port": metrics_port,
-            "heartbeat_interval": heartbeat_interval,
-        }.items()
-        if v is not None
+    flags: dict[str, Any] = {
+        "kubeconfig": kubeconfig,
+        "identity": identity,
+        "leader_elect": leader_elect,
+        "health_port": health_port,
+        "metrics_port": metrics_port,
+        "heartbeat_interval": heartbeat_interval,
     }
-    try:
-        settings = ProviderSettings(**overrides)
-    except ValidationError as exc:
-        typer.secho(f"error: invalid provider settings:\n{exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("kopf", "httpx", "httpx2", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = load_settings(ProviderSettings, "provider", flags)
+    setup_logging(log_level)
     asyncio.run(_main(name, settings))
 
 

@@ -7,14 +7,13 @@ settings; a bad value stops the process at start with pydantic's message.
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import ValidationError
 
+from airunway.cli._process import load_settings, setup_logging
 from airunway.sim.settings import SimSettings
 
 app = typer.Typer(
@@ -36,25 +35,13 @@ def run(
     log_level: str = typer.Option("INFO", help="Logging level."),
 ) -> None:
     """Run the KAITO simulator until SIGINT/SIGTERM."""
-    overrides: dict[str, Any] = {
-        k: v
-        for k, v in {
-            "kubeconfig": kubeconfig,
-            "ready_delay": ready_delay,
-            "namespace": namespace,
-        }.items()
-        if v is not None
+    flags: dict[str, Any] = {
+        "kubeconfig": kubeconfig,
+        "ready_delay": ready_delay,
+        "namespace": namespace,
     }
-    try:
-        settings = SimSettings(**overrides)
-    except ValidationError as exc:
-        typer.secho(f"error: invalid simulator settings:\n{exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from None
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("httpx", "httpx2"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = load_settings(SimSettings, "simulator", flags)
+    setup_logging(log_level)
     asyncio.run(_main(settings))
 
 

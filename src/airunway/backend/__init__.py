@@ -1,0 +1,1 @@
+"""The REST API every UI uses: FastAPI routes (thin) over services (the logic)."""

@@ -72,10 +72,10 @@ cluster-down: ## Stop the dev cluster
 ##@ Benchmarks (on demand, print figures)
 
 bench-devcluster: ## Warm start time and memory of the control plane (COLD=1 also times a from-scratch build)
-	$(VENV)/python bench/devcluster/bench.py $(if $(COLD),--cold,)
+	$(VENV)/python -m bench.devcluster.bench $(if $(COLD),--cold,)
 
 bench-controller: ## Selection time for N ModelDeployments, admission latency, controller RSS (ARGS="--n 5000")
-	$(VENV)/python bench/controller/bench.py $(ARGS)
+	$(VENV)/python -m bench.controller.bench $(ARGS)
 
 ##@ Help
 

@@ -27,11 +27,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import ssl
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +47,23 @@ from airunway.controller.webhook.registration import (
 from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.services import ControllerProcess, start_controller
 from airunway.kube.client import Kube
-from airunway.kube.errors import ForbiddenError, NotFoundError
+from airunway.kube.errors import ForbiddenError
+from bench.common import (
+    MIB,
+    bounded,
+    cpu_seconds,
+    delete_namespace,
+    fresh_namespace,
+    ms,
+    percentile,
+    print_cpu,
+    tree_rss,
+)
 
 API = "airunway.ai/v1alpha1"
 MD_KIND = "ModelDeployment"
 IPC_KIND = "InferenceProviderConfig"
 CLIENT_MANAGER = "bench-client"
-MIB = 1024 * 1024
 SAMPLE = 300
 WARMUP = 10
 
@@ -112,76 +120,6 @@ def deployment(name: str, namespace: str, index: int) -> tuple[Manifest, str]:
 
 def _provider(obj: Manifest) -> str:
     return str(((obj.get("status") or {}).get("provider") or {}).get("name") or "")
-
-
-# -- helpers ---------------------------------------------------------------------------------
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (``q`` in 0..100) of a non-empty sample."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:7.2f} ms"
-
-
-def cpu_seconds(cluster: DevCluster) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by each process of the cluster and by this one."""
-    out: dict[str, float] = {}
-    for record in cluster.records():
-        proc = record.process()
-        if proc is not None:
-            with contextlib.suppress(psutil.Error):
-                times = proc.cpu_times()
-                out[record.name] = times.user + times.system
-    times = psutil.Process().cpu_times()
-    out["bench client"] = times.user + times.system
-    return out
-
-
-def print_cpu(before: dict[str, float], after: dict[str, float], wall: float) -> None:
-    """Where the CPU went between two :func:`cpu_seconds` snapshots."""
-    used = {name: after[name] - before.get(name, 0.0) for name in after}
-    parts = [f"{name} {value:.1f}" for name, value in sorted(used.items(), key=lambda i: -i[1])]
-    cores = os.cpu_count() or 1
-    print(
-        f"  CPU s in that window ({wall:.1f} s x {cores} cores = {wall * cores:.0f} available, "
-        f"{sum(used.values()):.0f} used): " + ", ".join(p for p in parts if not p.endswith(" 0.0"))
-    )
-
-
-async def bounded(limit: int, count: int, job: Callable[[int], Awaitable[None]]) -> None:
-    """Run ``job(0..count-1)`` with at most ``limit`` of them in flight."""
-    gate = asyncio.Semaphore(limit)
-
-    async def one(index: int) -> None:
-        async with gate:
-            await job(index)
-
-    async with asyncio.TaskGroup() as group:
-        for index in range(count):
-            group.create_task(one(index))
-
-
-async def fresh_namespace(kube: Kube, prefix: str) -> str:
-    """Create a namespace with a random suffix."""
-    name = f"{prefix}-{uuid.uuid4().hex[:6]}"
-    await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
-    return name
-
-
-async def delete_namespace(kube: Kube, name: str, timeout: float) -> float:
-    """Delete a namespace and wait until it (and so everything in it) is gone; seconds taken."""
-    started = time.monotonic()
-    await kube.delete("v1", "Namespace", name)
-    async with asyncio.timeout(timeout):
-        while True:
-            try:
-                await kube.get("v1", "Namespace", name)
-            except NotFoundError:
-                return time.monotonic() - started
-            await asyncio.sleep(0.5)
 
 
 # -- measurements ----------------------------------------------------------------------------
@@ -289,8 +227,8 @@ async def selection(
     if probe_times:
         print(
             f"  webhook server under this load, {len(probe_times)} sequential validate requests: "
-            f"p50 {_ms(percentile(probe_times, 50))}, p99 {_ms(percentile(probe_times, 99))}, "
-            f"max {_ms(max(probe_times))}"
+            f"p50 {ms(percentile(probe_times, 50))}, p99 {ms(percentile(probe_times, 99))}, "
+            f"max {ms(max(probe_times))}"
         )
     latencies = [seen[name] - sent[name] for name in seen]
     wrong = 0
@@ -372,8 +310,8 @@ async def admission_overhead(kube: Kube, cluster: DevCluster) -> None:
     for label, q in (("p50", 50.0), ("p99", 99.0)):
         a, f, b = percentile(leader, q), percentile(via_follower, q), percentile(without, q)
         print(
-            f"  {label}: no webhooks {_ms(b)}; webhooks on the leader {_ms(a)} "
-            f"(overhead {_ms(a - b)}), on an idle follower {_ms(f)} (overhead {_ms(f - b)})"
+            f"  {label}: no webhooks {ms(b)}; webhooks on the leader {ms(a)} "
+            f"(overhead {ms(a - b)}), on an idle follower {ms(f)} (overhead {ms(f - b)})"
         )
 
 
@@ -436,8 +374,8 @@ async def webhook_direct(webhook: httpx.AsyncClient) -> None:
         goal = "  (goal p99 <= 20 ms)" if path == VALIDATE_PATH else ""
         print(
             f"webhook server {path}, controller idle, {SAMPLE} sequential requests: p50 "
-            f"{_ms(percentile(times, 50))}, p99 {_ms(percentile(times, 99))}, max "
-            f"{_ms(max(times))}{goal}" + (f"  [{denied} denied!]" if denied else "")
+            f"{ms(percentile(times, 50))}, p99 {ms(percentile(times, 99))}, max "
+            f"{ms(max(times))}{goal}" + (f"  [{denied} denied!]" if denied else "")
         )
 
 
@@ -464,6 +402,10 @@ def _log_warnings(controller: ControllerProcess) -> tuple[int, int]:
 
 
 # -- driver ----------------------------------------------------------------------------------
+def _mib(rss: tuple[int, int]) -> str:
+    return f"{rss[0] / MIB:.0f} + {rss[1] / MIB:.0f} MiB"
+
+
 def stop_timed(controller: ControllerProcess, grace: float = 10.0) -> str:
     """SIGTERM the replica and say whether it exited within ``grace`` (else it is killed)."""
     proc = controller.record.process()
@@ -513,7 +455,7 @@ def _print_reconciles(label: str, n: int, reconciles: float, seconds: float) -> 
     if reconciles:
         print(
             f"  {label}: {reconciles:.0f} reconciles recorded ({reconciles / n:.2f} per MD), mean "
-            f"{_ms(seconds / reconciles)} in decide+status write+events, {seconds:.1f} s summed"
+            f"{ms(seconds / reconciles)} in decide+status write+events, {seconds:.1f} s summed"
         )
 
 
@@ -566,16 +508,16 @@ async def run(n: int, concurrency: int, *, keep: bool, workers: int | None) -> N
 
         env = {"AIRUNWAY_CONTROLLER_WORKERS": str(workers)} if workers else None
         controller = await start_controller(cluster, identity="bench-controller", extra_env=env)
-        idle = controller.record.rss_bytes()
+        idle = tree_rss(controller.record.process())
         async with webhook_client(cluster, controller) as webhook:
             wall, latencies, wrong = await selection(kube, cluster, webhook, n, concurrency)
-            rss = controller.record.rss_bytes()
+            rss = tree_rss(controller.record.process())
             report_selection(n, base, wall, latencies, wrong)
             await report_controller(controller, n)
-            settled = controller.record.rss_bytes()
+            settled = tree_rss(controller.record.process())
             print(
-                f"controller RSS: idle {idle / MIB:.0f} MiB, all {n} selected {rss / MIB:.0f} MiB, "
-                f"queue drained {settled / MIB:.0f} MiB"
+                "controller RSS (main process + webhook child): "
+                f"idle {_mib(idle)}, all {n} selected {_mib(rss)}, queue drained {_mib(settled)}"
             )
             await webhook_direct(webhook)
         await admission_overhead(kube, cluster)

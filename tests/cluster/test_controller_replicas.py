@@ -18,6 +18,7 @@ import pytest
 from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.services import ControllerProcess, start_controller
 from airunway.kube.client import Kube
+from airunway.kube.errors import NotFoundError
 from airunway.kube.wait import wait_for
 from tests.support.md import engine, ipc, md, register_ready, wait_status
 
@@ -56,9 +57,13 @@ async def side() -> AsyncIterator[DevCluster]:
 
 
 async def _holder(kube: Kube) -> str:
-    lease = await kube.get(
-        "coordination.k8s.io/v1", "Lease", "2038fe6a.airunway.ai", "airunway-system"
-    )
+    """Who holds the Lease; "" before the first replica has created it."""
+    try:
+        lease = await kube.get(
+            "coordination.k8s.io/v1", "Lease", "2038fe6a.airunway.ai", "airunway-system"
+        )
+    except NotFoundError:
+        return ""
     return str(lease["spec"].get("holderIdentity") or "")
 
 

@@ -8,6 +8,9 @@ real process under the RBAC generated in deploy/rbac/.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import signal
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from tests.support.md import MD_API, MD_KIND, condition, md, wait_status
 
 pytestmark = pytest.mark.cluster
 HEARTBEAT = 2.0
+HEARTBEAT_TIMEOUT = 10.0  # the controller's: a provider silent this long is not ready
 
 
 @dataclass
@@ -41,7 +45,10 @@ async def stack() -> AsyncIterator[Stack]:
     try:
         await cluster.up()
         providers = await start_playground_services(
-            cluster, heartbeat_interval=HEARTBEAT, sim_ready_delay=1.0
+            cluster,
+            heartbeat_interval=HEARTBEAT,
+            sim_ready_delay=1.0,
+            controller_env={"AIRUNWAY_CONTROLLER_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT)},
         )
         kube = cluster.connect("e2e-tests")
         await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "models"}})
@@ -236,3 +243,35 @@ async def test_a_stopped_provider_goes_not_ready_and_new_deployments_say_so(stac
         return not (config.get("status") or {}).get("ready")
 
     await wait_for(not_ready, timeout=30, what="the vllm config to be not ready")
+
+    # a provider that dies without unregistering still says ready=true: its heartbeat goes stale
+    os.kill(stack.providers["kaito"].record.pid, signal.SIGKILL)
+    killed = dt.datetime.now(dt.UTC)
+
+    async def stale() -> bool:
+        config = await kube.get(MD_API, "InferenceProviderConfig", "kaito")
+        beat = dt.datetime.fromisoformat(config["status"]["lastHeartbeat"])
+        return (config.get("status") or {}).get("ready") is True and (
+            dt.datetime.now(dt.UTC) - max(beat, killed)
+        ).total_seconds() > HEARTBEAT_TIMEOUT + 1
+
+    await wait_for(stale, timeout=60, what="the killed kaito provider's heartbeat to go stale")
+    await kube.apply(
+        md(
+            "after-providers-died",
+            "models",
+            engine={"type": "vllm"},
+            resources={"gpu": {"count": 1}},
+        )
+    )
+
+    def unselectable(obj: dict[str, Any]) -> bool:
+        selected = condition(obj, "ProviderSelected")
+        return selected is not None and selected["status"] == "False"
+
+    obj = await wait_status(kube, "after-providers-died", "models", "no provider", unselectable)
+    selected = condition(obj, "ProviderSelected")
+    assert selected is not None
+    assert selected["reason"] == "SelectionFailed"
+    assert "no healthy providers available" in selected["message"]
+    assert not (obj["status"].get("provider") or {}).get("name")

@@ -8,6 +8,7 @@ every ModelDeployment's selection sees all of them), and its tests run one after
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -47,6 +48,24 @@ class Fleet:
             await register_ready(self.kube, manifest)
         else:
             await self.kube.apply(manifest, force=True)
+        await self._barrier()
+
+    async def _barrier(self) -> None:
+        """Return once the controller has processed every config event written so far.
+
+        One watch stream delivers a kind's events in order, so when the controller has marked a
+        config created after ours (its SelectionRulesValid condition), it has seen ours too;
+        otherwise a deployment created next could be decided on an older view of the fleet.
+        """
+        name = f"zz-barrier-{uuid.uuid4().hex[:8]}"
+        await self.kube.apply(ipc(name, [engine("trtllm", gpu=False, cpu=False)]), force=True)
+
+        async def marked() -> bool:
+            body = await self.kube.get(MD_API, IPC_KIND, name)
+            return condition(body, "SelectionRulesValid") is not None
+
+        await wait_for(marked, timeout=30, what="the controller to catch up with the configs")
+        await self.kube.delete(MD_API, IPC_KIND, name)
 
 
 @pytest.fixture

@@ -7,15 +7,16 @@ every process, with the chattiest libraries turned down.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, TypeVar
 
 import typer
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings
 
+from airunway.runtime.logs import setup_logging
+
+__all__ = ["load_settings", "setup_logging"]
 S = TypeVar("S", bound=BaseSettings)
-_NOISY = ("kopf", "httpx", "httpx2", "aiohttp.access")
 
 
 def load_settings(cls: type[S], what: str, flags: dict[str, Any]) -> S:
@@ -26,12 +27,3 @@ def load_settings(cls: type[S], what: str, flags: dict[str, Any]) -> S:
     except ValidationError as exc:
         typer.secho(f"error: invalid {what} settings:\n{exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
-
-
-def setup_logging(level: str) -> None:
-    """One log format for every process; library chatter only from WARNING up."""
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for name in _NOISY:
-        logging.getLogger(name).setLevel(logging.WARNING)

@@ -36,6 +36,9 @@ def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
     manage_webhook_certs: bool | None = typer.Option(
         None, help="Keep the webhook certificate in a Secret and inject its CA (real clusters)."
     ),
+    webhook_process: bool | None = typer.Option(
+        None, help="Serve admission from a child process (default) or the controller's loop."
+    ),
     health_port: int | None = typer.Option(None, help="/healthz, /readyz port (0: off)."),
     metrics_port: int | None = typer.Option(None, help="/metrics port (0: off)."),
     enable_provider_selector: bool | None = typer.Option(
@@ -54,6 +57,7 @@ def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
         "register_webhooks_url": register_webhooks_url,
         "webhook_ca_file": webhook_ca_file,
         "manage_webhook_certs": manage_webhook_certs,
+        "webhook_process": webhook_process,
         "health_port": health_port,
         "metrics_port": metrics_port,
         "enable_provider_selector": enable_provider_selector,

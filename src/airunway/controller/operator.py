@@ -29,6 +29,7 @@ from airunway.controller.migration import run_migration
 from airunway.controller.reconciler import Reconciler
 from airunway.controller.settings import ControllerSettings
 from airunway.controller.store import MDKey, Store, md_ref
+from airunway.controller.webhook.process import WebhookProcess
 from airunway.controller.webhook.server import WebhookServer
 from airunway.kube.client import Kube
 from airunway.kube.errors import UnavailableError
@@ -66,7 +67,11 @@ class Controller:
                 retry_period=settings.retry_period,
             ),
         )
-        self.webhook = WebhookServer(self.kube, self.store, settings)
+        self.webhook: WebhookServer | WebhookProcess = (
+            WebhookProcess(self.kube, settings)
+            if settings.webhook_process
+            else WebhookServer(self.kube, self.store, settings)
+        )
         self.kopf_ready = asyncio.Event()
         self.probes = ProbeServer(
             self.metrics.registry,
@@ -100,6 +105,7 @@ class Controller:
         except* _Stopped:
             log.info("controller stopping")
         finally:
+            await self.recorder.aclose()
             await self.elector.release()
             await self.webhook.stop()
             await self.probes.stop()
@@ -167,9 +173,14 @@ class Controller:
             if event.get("type") == "DELETED":
                 self.store.deployments.pop(key, None)
                 self.store.bodies.pop(key, None)
+                self.store.own_writes.pop(key, None)
             else:
                 self.store.deployments[key] = md_ref(dict(body))
                 self.store.bodies[key] = dict(event.get("object") or body)
+                version = body.metadata.get("resourceVersion")
+                if version and self.store.own_writes.get(key) == version:
+                    del self.store.own_writes[key]
+                    return  # the echo of our own status write: already decided
             self.queue.add(key)
 
         @kopf.on.event(GROUP, VERSION, INFERENCE_PROVIDER_CONFIG_PLURAL, registry=registry)

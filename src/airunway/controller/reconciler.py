@@ -92,7 +92,7 @@ class Reconciler:
         try:
             if outcome.status_changed:
                 try:
-                    await self._write_status(raw, outcome)
+                    await self._write_status(key, raw, outcome)
                 except ConflictError:
                     # decided on a stale body: read it fresh on the retry
                     self._store.bodies.pop(key, None)
@@ -113,7 +113,8 @@ class Reconciler:
             created=_timestamp(meta.get("creationTimestamp")),
         )
 
-    async def _write_status(self, raw: dict[str, Any], outcome: Outcome) -> None:
+    async def _write_status(self, key: MDKey, raw: dict[str, Any], outcome: Outcome) -> None:
+        """SSA the core's status fields; remember the version written (its echo is skipped)."""
         meta = raw["metadata"]
         manifest = {
             "apiVersion": API_VERSION,
@@ -125,7 +126,10 @@ class Reconciler:
             },
             "status": outcome.status,
         }
-        await self._kube.apply_status(manifest, force=True)
+        written = await self._kube.apply_status(manifest, force=True)
+        version = (written.get("metadata") or {}).get("resourceVersion")
+        if version:
+            self._store.own_writes[key] = str(version)
 
     def check_config(self, body: dict[str, Any]) -> bool:
         """Track configs whose selection rules do not compile; True when that changed.

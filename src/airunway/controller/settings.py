@@ -45,7 +45,14 @@ class ControllerSettings(BaseSettings):
             "not ready (it died without unregistering); three missed 60 s heartbeats by default."
         ),
     )
-    workers: int = Field(default=4, ge=1, description="Concurrent reconciles (distinct objects).")
+    workers: int = Field(
+        default=16,
+        ge=1,
+        description=(
+            "Concurrent reconciles (distinct objects). Reconciles mostly wait on the API server, "
+            "so more workers than cores keep a burst moving."
+        ),
+    )
     webhook_host: str = Field(default="0.0.0.0", description="Address of the webhook server.")  # noqa: S104
     webhook_port: int = Field(default=9443, ge=0, description="Port of the webhook server; 0 off.")
     webhook_cert_dir: Path = Field(
@@ -71,6 +78,13 @@ class ControllerSettings(BaseSettings):
     )
     webhook_ca_file: Path | None = Field(
         default=None, description="CA bundle to put in the webhook configurations."
+    )
+    webhook_process: bool = Field(
+        default=True,
+        description=(
+            "Serve admission from a child process (its own interpreter), so reconciles never "
+            "delay an admission review; false serves it from the controller's event loop."
+        ),
     )
     health_port: int = Field(default=8081, ge=0, description="/healthz and /readyz; 0 off.")
     metrics_port: int = Field(default=8080, ge=0, description="/metrics; 0 off.")

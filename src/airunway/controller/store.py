@@ -46,6 +46,9 @@ class Store:
 
     def __init__(self) -> None:
         self.configs: dict[str, InferenceProviderConfig] = {}
+        # resourceVersion of each ModelDeployment as our own last status write left it: the
+        # watch event of exactly that version needs no reconcile (we decided it already)
+        self.own_writes: dict[MDKey, str] = {}
         self.raw_configs: dict[str, dict[str, Any]] = {}
         self.deployments: dict[MDKey, MDRef] = {}
         #: the latest body each watch event delivered (an informer cache): reconciles read it

@@ -189,7 +189,11 @@ async def start_provider(
 
 
 async def start_playground_services(
-    cluster: DevCluster, *, heartbeat_interval: float = 60.0, sim_ready_delay: float = 3.0
+    cluster: DevCluster,
+    *,
+    heartbeat_interval: float = 60.0,
+    sim_ready_delay: float = 3.0,
+    controller_env: dict[str, str] | None = None,
 ) -> dict[str, ControllerProcess]:
     """Everything the playground runs next to the control plane, each under its own RBAC.
 
@@ -200,7 +204,9 @@ async def start_playground_services(
     kubeconfig = await service_account_kubeconfig(
         cluster, rbac / "controller.yaml", "controller-sa"
     )
-    await start_controller(cluster, kubeconfig=kubeconfig, identity="airunway-controller")
+    await start_controller(
+        cluster, kubeconfig=kubeconfig, identity="airunway-controller", extra_env=controller_env
+    )
     registry_port = free_ports(1)[0]
     logs = cluster.dir / "logs"
     cluster.add_record(

@@ -76,11 +76,7 @@ class WebhookServer:
 
     async def register(self) -> None:
         """Apply both webhook configurations pointing at ``register_webhooks_url``."""
-        ca_file = self._settings.webhook_ca_file or self._settings.webhook_cert_dir / "ca.crt"
-        for manifest in webhook_configurations(
-            ca_file.read_bytes(), url_base=self._settings.register_webhooks_url
-        ):
-            await self._kube.apply(manifest, force=True)
+        await register_webhooks(self._kube, self._settings)
 
     async def stop(self) -> None:
         """Stop listening."""
@@ -110,3 +106,12 @@ class WebhookServer:
             return body
         lookup = await prefetch_provider(body, self._store, self._kube)
         return web.json_response(validate(body, lookup))
+
+
+async def register_webhooks(kube: Kube, settings: ControllerSettings) -> None:
+    """Apply both webhook configurations pointing at ``settings.register_webhooks_url``."""
+    ca_file = settings.webhook_ca_file or settings.webhook_cert_dir / "ca.crt"
+    for manifest in webhook_configurations(
+        ca_file.read_bytes(), url_base=settings.register_webhooks_url
+    ):
+        await kube.apply(manifest, force=True)

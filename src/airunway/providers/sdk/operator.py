@@ -45,7 +45,7 @@ class ProviderProcess:
         self.definition = definition
         self.settings = settings
         self.kube = Kube.connect(settings.kubeconfig, field_manager=definition.field_manager)
-        recorder = EventRecorder(self.kube, f"{definition.field_manager}/{settings.identity}")
+        self.recorder = EventRecorder(self.kube, f"{definition.field_manager}/{settings.identity}")
         self.registration = Registration(
             self.kube,
             definition,
@@ -59,7 +59,7 @@ class ProviderProcess:
         self.reconciler = ProviderReconciler(
             self.kube,
             definition,
-            recorder,
+            self.recorder,
             prepare=prepare,
             deletion_timeout=settings.deletion_timeout,
             requeue_after=self.queue.add_after,
@@ -111,6 +111,7 @@ class ProviderProcess:
                 work.cancel()
         finally:
             await self.registration.unregister()
+            await self.recorder.aclose()
             await self.elector.release()
             await self.probes.stop()
             await self.kube.close()

@@ -29,7 +29,7 @@ class ProviderSettings(BaseSettings):
         default=60.0, gt=0, description="How often the provider re-reports its readiness."
     )
     version: str = Field(default="dev", description="Reported as <name>-provider:<version>.")
-    workers: int = Field(default=4, ge=1, description="Concurrent reconciles.")
+    workers: int = Field(default=16, ge=1, description="Concurrent reconciles (mostly I/O waits).")
     health_port: int = Field(default=8081, ge=0, description="/healthz and /readyz; 0 off.")
     metrics_port: int = Field(default=8080, ge=0, description="/metrics; 0 off.")
     probe_host: str = Field(default="0.0.0.0", description="Address of health/metrics.")  # noqa: S104

@@ -1,0 +1,103 @@
+"""Helpers every benchmark shares: percentiles, bounded concurrency, CPU accounting, namespaces."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+
+import psutil
+
+from airunway.devcluster.cluster import DevCluster
+from airunway.kube.client import Kube
+from airunway.kube.errors import NotFoundError
+
+MIB = 1024 * 1024
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..100) of a non-empty sample."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def ms(seconds: float) -> str:
+    """Seconds as a right-aligned millisecond figure."""
+    return f"{seconds * 1000:7.2f} ms"
+
+
+def cpu_seconds(cluster: DevCluster) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each process of the cluster and by this one.
+
+    A process's children count as its own (the controller serves admission from a child).
+    """
+    out: dict[str, float] = {}
+    for record in cluster.records():
+        proc = record.process()
+        if proc is not None:
+            with contextlib.suppress(psutil.Error):
+                out[record.name] = sum(
+                    t.user + t.system
+                    for t in (p.cpu_times() for p in [proc, *proc.children(recursive=True)])
+                )
+    times = psutil.Process().cpu_times()
+    out["bench client"] = times.user + times.system
+    return out
+
+
+def print_cpu(before: dict[str, float], after: dict[str, float], wall: float) -> None:
+    """Where the CPU went between two :func:`cpu_seconds` snapshots."""
+    used = {name: after[name] - before.get(name, 0.0) for name in after}
+    parts = [f"{name} {value:.1f}" for name, value in sorted(used.items(), key=lambda i: -i[1])]
+    cores = os.cpu_count() or 1
+    print(
+        f"  CPU s in that window ({wall:.1f} s x {cores} cores = {wall * cores:.0f} available, "
+        f"{sum(used.values()):.0f} used): " + ", ".join(p for p in parts if not p.endswith(" 0.0"))
+    )
+
+
+async def bounded(limit: int, count: int, job: Callable[[int], Awaitable[None]]) -> None:
+    """Run ``job(0..count-1)`` with at most ``limit`` of them in flight."""
+    gate = asyncio.Semaphore(limit)
+
+    async def one(index: int) -> None:
+        async with gate:
+            await job(index)
+
+    async with asyncio.TaskGroup() as group:
+        for index in range(count):
+            group.create_task(one(index))
+
+
+async def fresh_namespace(kube: Kube, prefix: str) -> str:
+    """Create a namespace with a random suffix."""
+    name = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+    return name
+
+
+async def delete_namespace(kube: Kube, name: str, timeout: float) -> float:
+    """Delete a namespace and wait until it (and so everything in it) is gone; seconds taken."""
+    started = time.monotonic()
+    await kube.delete("v1", "Namespace", name)
+    async with asyncio.timeout(timeout):
+        while True:
+            try:
+                await kube.get("v1", "Namespace", name)
+            except NotFoundError:
+                return time.monotonic() - started
+            await asyncio.sleep(0.5)
+
+
+def tree_rss(proc: psutil.Process | None) -> tuple[int, int]:
+    """Resident bytes of a process and of its children (0, 0 when it is gone)."""
+    if proc is None:
+        return 0, 0
+    with contextlib.suppress(psutil.Error):
+        children = sum(c.memory_info().rss for c in proc.children(recursive=True))
+        return proc.memory_info().rss, children
+    return 0, 0

@@ -1,0 +1,1 @@
+"""Dev cluster start-up benchmark."""

@@ -1,0 +1,1 @@
+"""End-to-end benchmark: ModelDeployments to Running, upstream status latency."""

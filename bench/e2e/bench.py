@@ -1,0 +1,313 @@
+"""Benchmark a ModelDeployment's whole path: N vLLM deployments to Running, and status latency.
+
+Issue 5 item 9, on a side dev cluster of its own (a fleet of kwok 8-GPU nodes with room for
+N one-GPU pods, plus a CPU node) running what the playground runs: the core controller with
+its webhooks, the Direct vLLM and KAITO providers, the simulated KAITO operator and the stand-in
+registry, each under its generated RBAC.  All traffic is on 127.0.0.1.
+
+* (a) the limit: a bare client applies the very objects the vLLM provider renders for N
+  ModelDeployments (its own pure ``transform``: a Deployment and a Service each) and waits until
+  every Deployment has a ready replica (pods scheduled on kwok GPU nodes).  Then the same N as
+  ModelDeployments through the webhook, the controller and the provider, until every one shows
+  phase Running.  Printed: both wall times and their ratio.  Goal: ratio <= 1.5.
+* (b) status latency: pods of running ModelDeployments are deleted; each change of a
+  Deployment's ``readyReplicas`` seen on a watch is matched with the first watch event of its
+  ModelDeployment showing the same ``status.replicas.ready``.  p50/p99 over ``--changes``
+  changes.  Goal: p99 <= 1 s (the reference re-polls every 30 s; we watch).
+
+Usage: python -m bench.e2e.bench [--n 1000] [--changes 200] [--concurrency 32] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import math
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from airunway.api import ModelDeployment
+from airunway.controller.admission.defaults import apply_defaults
+from airunway.devcluster.cluster import DevCluster
+from airunway.devcluster.services import start_playground_services
+from airunway.kube.client import Kube
+from airunway.kube.wait import wait_for
+from airunway.providers.vllm.transform import transform
+from bench.common import (
+    MIB,
+    bounded,
+    cpu_seconds,
+    delete_namespace,
+    fresh_namespace,
+    percentile,
+    print_cpu,
+    tree_rss,
+)
+
+API = "airunway.ai/v1alpha1"
+MD_KIND = "ModelDeployment"
+CLIENT_MANAGER = "bench-e2e"
+GPUS_PER_NODE = 8
+LATENCY_MDS = 20
+BASE_IMAGE = "vllm/vllm-openai:bench"
+
+Manifest = dict[str, Any]
+
+
+def model_deployment(name: str, namespace: str) -> Manifest:
+    """One Direct vLLM ModelDeployment on one GPU."""
+    return {
+        "apiVersion": API,
+        "kind": MD_KIND,
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {
+            "model": {"id": "Qwen/Qwen3-0.6B"},
+            "engine": {"type": "vllm"},
+            "provider": {"name": "vllm"},
+            "resources": {"gpu": {"count": 1}},
+        },
+    }
+
+
+def rendered(name: str, namespace: str) -> list[Manifest]:
+    """What the vLLM provider applies for ``name``, without the owner (there is no MD)."""
+    raw = model_deployment(name, namespace)
+    apply_defaults(raw)
+    raw["metadata"]["uid"] = str(uuid.uuid4())
+    objects = transform(ModelDeployment.model_validate(raw), resolved_image=BASE_IMAGE).objects
+    out = []
+    for obj in objects:
+        clean = copy.deepcopy(obj)
+        clean["metadata"].pop("ownerReferences", None)
+        out.append(clean)
+    return out
+
+
+def _ready(obj: Manifest) -> int:
+    return int((obj.get("status") or {}).get("readyReplicas") or 0)
+
+
+def _md_ready(obj: Manifest) -> int:
+    return int(((obj.get("status") or {}).get("replicas") or {}).get("ready") or 0)
+
+
+def _phase(obj: Manifest) -> str:
+    return str((obj.get("status") or {}).get("phase") or "")
+
+
+async def _until_all(
+    kube: Kube,
+    api: str,
+    kind: str,
+    namespace: str,
+    n: int,
+    done: Callable[[Manifest], bool],
+    timeout: float,
+) -> float:
+    """Watch ``kind`` in ``namespace`` until ``n`` objects satisfy ``done``; monotonic end time."""
+    seen: set[str] = set()
+    last = time.monotonic()
+    async with asyncio.timeout(timeout):
+        async for _, obj in kube.watch(api, kind, namespace):
+            name = str(obj["metadata"]["name"])
+            if name not in seen and done(obj):
+                seen.add(name)
+                last = time.monotonic()
+                if len(seen) >= n:
+                    return last
+    return last
+
+
+async def baseline(kube: Kube, cluster: DevCluster, n: int, concurrency: int) -> float:
+    """Seconds for a bare client to apply the rendered objects and see every replica ready."""
+    namespace = await fresh_namespace(kube, "bench-bare")
+    objects = [rendered(f"md-{i:05d}", namespace) for i in range(n)]
+    watcher = asyncio.create_task(
+        _until_all(kube, "apps/v1", "Deployment", namespace, n, lambda o: _ready(o) >= 1, 60 + n)
+    )
+    await asyncio.sleep(0.5)  # let the watch connect (a late watch still replays ADDED events)
+    cpu = cpu_seconds(cluster)
+    started = time.monotonic()
+
+    async def apply(index: int) -> None:
+        for obj in objects[index]:
+            await kube.apply(obj)
+
+    await bounded(concurrency, n, apply)
+    applied = time.monotonic() - started
+    wall = await watcher - started
+    print(
+        f"bare client: {n} x (Deployment + Service) applied in {applied:.1f} s, "
+        f"all ready {wall:.1f} s"
+    )
+    print_cpu(cpu, cpu_seconds(cluster), wall)
+    gone = await delete_namespace(kube, namespace, timeout=300 + n)
+    print(f"  (namespace deleted in {gone:.1f} s, freeing the GPUs)")
+    return wall
+
+
+async def through_airunway(
+    kube: Kube, cluster: DevCluster, n: int, concurrency: int
+) -> tuple[float, str]:
+    """Seconds from the first create until every ModelDeployment is Running; the namespace."""
+    namespace = await fresh_namespace(kube, "bench-md")
+    watcher = asyncio.create_task(
+        _until_all(kube, API, MD_KIND, namespace, n, lambda o: _phase(o) == "Running", 120 + 2 * n)
+    )
+    await asyncio.sleep(0.5)
+    cpu = cpu_seconds(cluster)
+    started = time.monotonic()
+
+    async def create(index: int) -> None:
+        await kube.create(model_deployment(f"md-{index:05d}", namespace))
+
+    await bounded(concurrency, n, create)
+    created = time.monotonic() - started
+    wall = await watcher - started
+    print(f"AI Runway: {n} ModelDeployments created in {created:.1f} s, all Running {wall:.1f} s")
+    print_cpu(cpu, cpu_seconds(cluster), wall)
+    return wall, namespace
+
+
+async def _record(
+    kube: Kube,
+    api: str,
+    kind: str,
+    namespace: str,
+    value: Callable[[Manifest], int],
+    log: list[tuple[str, int, float]],
+) -> None:
+    """Append (name, value, time) whenever an object's ``value`` differs from its last one."""
+    last: dict[str, int] = {}
+    async for _, obj in kube.watch(api, kind, namespace):
+        name = str(obj["metadata"]["name"])
+        current = value(obj)
+        if last.get(name) != current:
+            last[name] = current
+            log.append((name, current, time.monotonic()))
+
+
+def match(
+    upstream: list[tuple[str, int, float]], ours: list[tuple[str, int, float]], since: float
+) -> list[float]:
+    """For each upstream change after ``since``, seconds until its MD showed the same value."""
+    latencies = []
+    for name, value, at in upstream:
+        if at < since:
+            continue
+        shown = [t for n, v, t in ours if n == name and v == value and t >= at]
+        latencies.append(min(shown) - at if shown else math.inf)
+    return latencies
+
+
+async def status_latency(kube: Kube, namespace: str, changes: int) -> list[float]:
+    """Delete pods of ``LATENCY_MDS`` ModelDeployments until ``changes`` changes are matched."""
+    names = [f"md-{i:05d}" for i in range(LATENCY_MDS)]
+    upstream: list[tuple[str, int, float]] = []
+    ours: list[tuple[str, int, float]] = []
+    tasks = [
+        asyncio.create_task(_record(kube, "apps/v1", "Deployment", namespace, _ready, upstream)),
+        asyncio.create_task(_record(kube, API, MD_KIND, namespace, _md_ready, ours)),
+    ]
+    await asyncio.sleep(1.0)
+    since = time.monotonic()
+    try:
+        while len([t for _, _, t in upstream if t >= since]) < changes:
+            for pod in await kube.list("v1", "Pod", namespace):
+                if pod["metadata"].get("labels", {}).get("airunway.ai/deployment") in names:
+                    await kube.delete("v1", "Pod", pod["metadata"]["name"], namespace)
+
+            async def all_back() -> bool:
+                objs = {o["metadata"]["name"]: o for o in await kube.list(API, MD_KIND, namespace)}
+                return all(_md_ready(objs[n]) >= 1 for n in names)
+
+            await wait_for(all_back, timeout=120, what="every measured ModelDeployment ready again")
+        await asyncio.sleep(2.0)  # let the last ModelDeployment events arrive
+    finally:
+        for task in tasks:
+            task.cancel()
+    return match(upstream, ours, since)[:changes]
+
+
+def fleet(n: int, directory: Path) -> Path:
+    """A node profile with room for ``n`` one-GPU pods (and a CPU node), written to a file."""
+    nodes = math.ceil(n / GPUS_PER_NODE) + 1
+    path = directory / "bench-e2e-fleet.yaml"
+    path.write_text(
+        "description: bench/e2e fleet\n"
+        "groups:\n"
+        f"  - name: gpu-h100\n    count: {nodes}\n    cpu: '192'\n    memory: 2Ti\n"
+        "    gpu: {count: 8, product: NVIDIA-H100-80GB-HBM3, memory_mib: 81559, family: hopper}\n"
+        "  - name: cpu\n    cpu: '32'\n    memory: 128Gi\n"
+    )
+    return path
+
+
+async def run(n: int, changes: int, concurrency: int, *, keep: bool) -> None:
+    """Start the side cluster and the playground processes, measure, stop (unless ``keep``)."""
+    name = f"bench-e2e-{uuid.uuid4().hex[:6]}"
+    settings = DevCluster(name).settings
+    settings.clusters_dir.mkdir(parents=True, exist_ok=True)
+    cluster = DevCluster(
+        name,
+        profile=str(fleet(n, settings.clusters_dir)),
+        crd_dirs=[settings.upstream_crds / "kaito", settings.project_crds],
+    )
+    kube: Kube | None = None
+    try:
+        started = time.monotonic()
+        await cluster.up()
+        print(f"side cluster {name} up in {time.monotonic() - started:.1f} s")
+        await start_playground_services(cluster, heartbeat_interval=30.0)
+        kube = cluster.connect(CLIENT_MANAGER)
+
+        async def vllm_ready() -> bool:
+            config = await kube.get(API, "InferenceProviderConfig", "vllm")
+            return bool((config.get("status") or {}).get("ready"))
+
+        await wait_for(vllm_ready, timeout=60, what="the vLLM provider registered and ready")
+        await kube.list(API, MD_KIND, "default")  # discovery, outside the timings
+        print(f"N = {n}, {concurrency} requests in flight")
+        bare = await baseline(kube, cluster, n, concurrency)
+        ours, namespace = await through_airunway(kube, cluster, n, concurrency)
+        print(f"ratio AI Runway / bare client: {ours / bare:.2f}  (goal <= 1.5)")
+        for record in cluster.records():
+            if record.name.startswith(("etcd", "kube", "kwok")):
+                continue
+            main, children = tree_rss(record.process())
+            print(f"  RSS {record.name}: {main / MIB:.0f} MiB (+{children / MIB:.0f} MiB children)")
+        latencies = await status_latency(kube, namespace, changes)
+        lost = sum(1 for x in latencies if math.isinf(x))
+        print(
+            f"upstream status change -> ModelDeployment status, {len(latencies)} changes: "
+            f"p50 {percentile(latencies, 50) * 1000:.0f} ms, "
+            f"p99 {percentile(latencies, 99) * 1000:.0f} ms, unmatched {lost}  (goal p99 <= 1 s)"
+        )
+    finally:
+        if kube is not None:
+            await kube.close()
+        if keep:
+            print(f"kept: cluster {name} (stop with: airunway dev cluster down --name {name})")
+        else:
+            cluster.down()
+
+
+def main() -> None:
+    """Parse arguments and run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1000, help="ModelDeployments (one GPU each)")
+    parser.add_argument("--changes", type=int, default=200, help="status changes to time")
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--keep", action="store_true", help="leave the side cluster running")
+    args = parser.parse_args()
+    if args.n < LATENCY_MDS:
+        parser.error(f"--n must be at least {LATENCY_MDS}")
+    asyncio.run(run(args.n, args.changes, args.concurrency, keep=args.keep))
+
+
+if __name__ == "__main__":
+    main()

@@ -77,6 +77,9 @@ bench-devcluster: ## Warm start time and memory of the control plane (COLD=1 als
 bench-controller: ## Selection time for N ModelDeployments, admission latency, controller RSS (ARGS="--n 5000")
 	$(VENV)/python -m bench.controller.bench $(ARGS)
 
+bench-e2e: ## N vLLM ModelDeployments to Running vs a bare client, upstream status latency (ARGS="--n 200")
+	$(VENV)/python -m bench.e2e.bench $(ARGS)
+
 ##@ Help
 
 help: ## Show this help
@@ -84,4 +87,4 @@ help: ## Show this help
 	/^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } \
 	/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller help
+.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller bench-e2e help

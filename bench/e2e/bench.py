@@ -10,9 +10,10 @@ registry, each under its generated RBAC.  All traffic is on 127.0.0.1.
   every Deployment has a ready replica (pods scheduled on kwok GPU nodes).  Then the same N as
   ModelDeployments through the webhook, the controller and the provider, until every one shows
   phase Running.  Printed: both wall times and their ratio.  Goal: ratio <= 1.5.
-* (b) status latency: pods of running ModelDeployments are deleted; each change of a
-  Deployment's ``readyReplicas`` seen on a watch is matched with the first watch event of its
-  ModelDeployment showing the same ``status.replicas.ready``.  p50/p99 over ``--changes``
+* (b) status latency: running ModelDeployments lose and regain their ready replica (nodes
+  cordoned, pods deleted, nodes uncordoned); each change of a Deployment's ``readyReplicas``
+  seen on a watch is matched with the first later watch event of its ModelDeployment showing the
+  same ``status.replicas.ready``.  p50/p99 over ``--changes``
   changes.  Goal: p99 <= 1 s (the reference re-polls every 30 s; we watch).
 
 Usage: python -m bench.e2e.bench [--n 1000] [--changes 200] [--concurrency 32] [--keep]
@@ -204,9 +205,36 @@ def match(
     return latencies
 
 
+async def _cordon(kube: Kube, nodes: list[str], *, unschedulable: bool) -> None:
+    for node in nodes:
+        await kube.apply(
+            {
+                "apiVersion": "v1",
+                "kind": "Node",
+                "metadata": {"name": node},
+                "spec": {"unschedulable": unschedulable},
+            },
+            force=True,
+        )
+
+
+async def _until_md_ready(kube: Kube, namespace: str, names: list[str], value: int) -> None:
+    async def reached() -> bool:
+        objs = {o["metadata"]["name"]: o for o in await kube.list(API, MD_KIND, namespace)}
+        return all(_md_ready(objs[n]) == value for n in names)
+
+    await wait_for(reached, timeout=120, what=f"the measured ModelDeployments at ready={value}")
+
+
 async def status_latency(kube: Kube, namespace: str, changes: int) -> list[float]:
-    """Delete pods of ``LATENCY_MDS`` ModelDeployments until ``changes`` changes are matched."""
+    """Flip ``LATENCY_MDS`` deployments between 0 and 1 ready replicas until ``changes`` changes.
+
+    The nodes are cordoned and the pods deleted (replacements stay Pending: ready 0), then
+    uncordoned (ready 1): each state lasts until the next step, so every change is one a
+    ModelDeployment must show, however quickly the watch delivers it.
+    """
     names = [f"md-{i:05d}" for i in range(LATENCY_MDS)]
+    nodes = [n["metadata"]["name"] for n in await kube.list("v1", "Node")]
     upstream: list[tuple[str, int, float]] = []
     ours: list[tuple[str, int, float]] = []
     tasks = [
@@ -217,17 +245,16 @@ async def status_latency(kube: Kube, namespace: str, changes: int) -> list[float
     since = time.monotonic()
     try:
         while len([t for _, _, t in upstream if t >= since]) < changes:
+            await _cordon(kube, nodes, unschedulable=True)
             for pod in await kube.list("v1", "Pod", namespace):
                 if pod["metadata"].get("labels", {}).get("airunway.ai/deployment") in names:
                     await kube.delete("v1", "Pod", pod["metadata"]["name"], namespace)
-
-            async def all_back() -> bool:
-                objs = {o["metadata"]["name"]: o for o in await kube.list(API, MD_KIND, namespace)}
-                return all(_md_ready(objs[n]) >= 1 for n in names)
-
-            await wait_for(all_back, timeout=120, what="every measured ModelDeployment ready again")
+            await _until_md_ready(kube, namespace, names, 0)
+            await _cordon(kube, nodes, unschedulable=False)
+            await _until_md_ready(kube, namespace, names, 1)
         await asyncio.sleep(2.0)  # let the last ModelDeployment events arrive
     finally:
+        await _cordon(kube, nodes, unschedulable=False)
         for task in tasks:
             task.cancel()
     return match(upstream, ours, since)[:changes]

@@ -28,6 +28,7 @@ from airunway.api import (
 from airunway.kube.client import Kube
 from airunway.kube.errors import ConflictError, KubeError, NotFoundError
 from airunway.providers.sdk.base import Manifest, ProviderDefinition
+from airunway.providers.sdk.changes import digest, live_version, metadata_kept, same_json
 from airunway.providers.sdk.errors import TransformError
 from airunway.providers.sdk.status import Phase, ready_condition, synced_fields
 from airunway.runtime.events import EventRecorder, EventSpec
@@ -58,8 +59,9 @@ PrepareFn = Callable[[ModelDeployment], Awaitable[Prepared]]
 class _Status:
     """The provider-owned status being decided for one reconcile."""
 
-    def __init__(self, md: ModelDeployment) -> None:
+    def __init__(self, md: ModelDeployment, current: Manifest | None = None) -> None:
         self.md = md
+        self.current = (current or {}).get("status") or {}
         self.conditions = list((md.status.conditions if md.status else None) or [])
         self.fields: dict[str, Any] = {}
         self.owned_conditions: set[str] = set()
@@ -79,6 +81,19 @@ class _Status:
     def fail(self, message: str) -> None:
         self.fields["phase"] = str(Phase.FAILED)
         self.fields["message"] = message
+
+    def unchanged(self) -> bool:
+        """Whether the status already says exactly this (then the write is skipped)."""
+        status = self.manifest()["status"]
+        current = {k: self.current.get(k) for k in status if k != "conditions"}
+        current["conditions"] = [
+            c
+            for c in self.current.get("conditions") or []
+            if c.get("type") in self.owned_conditions
+        ]
+        ours = {k: v for k, v in status.items() if k != "conditions"}
+        ours["conditions"] = status["conditions"]
+        return same_json(ours, current)
 
     def manifest(self) -> dict[str, Any]:
         status = dict(self.fields)
@@ -133,6 +148,9 @@ class ProviderReconciler:
         self._prepare = prepare
         self._deletion_timeout = deletion_timeout
         self._requeue_after = requeue_after
+        # per object: digest of what we last applied, and the live version it produced; when
+        # both still hold, the apply would change nothing (no drift) and is skipped
+        self._applied: dict[tuple[str, str, str], tuple[str, str]] = {}
 
     def concerns(self, body: Manifest) -> bool:
         """The watch filter: provider selected or named, or our finalizer still present."""
@@ -172,10 +190,10 @@ class ProviderReconciler:
         if self._d.finalizer not in finalizers:
             await self._set_finalizer(md, present=True)
             return  # the update triggers the next reconcile
-        await self._reconcile_live(md)
+        await self._reconcile_live(md, raw)
 
-    async def _reconcile_live(self, md: ModelDeployment) -> None:
-        st = _Status(md)
+    async def _reconcile_live(self, md: ModelDeployment, raw: Manifest) -> None:
+        st = _Status(md, raw)
         if (reason := self._d.check(md)) is not None:
             st.condition("ProviderCompatible", "False", "IncompatibleConfiguration", reason)
             st.fail(reason)
@@ -209,7 +227,8 @@ class ProviderReconciler:
             st.fail(f"Failed to generate {self._d.resource_label} resources: {exc}")
             await self._write(st)
             return
-        if not await self._apply_all(md, rendered.objects, st):
+        live = await self._apply_all(md, rendered.objects, st)
+        if live is None:
             await self._write(st)
             return
         st.condition("ResourceCreated", "True", "ResourceCreated", self._d.messages.created)
@@ -218,10 +237,14 @@ class ProviderReconciler:
             "resourceName": primary["metadata"]["name"],
             "resourceKind": primary["kind"],
         }
-        await self._sync(primary, st)
+        self._sync(live[0], st)
         await self._write(st)
 
-    async def _apply_all(self, md: ModelDeployment, objects: list[Manifest], st: _Status) -> bool:
+    async def _apply_all(
+        self, md: ModelDeployment, objects: list[Manifest], st: _Status
+    ) -> list[Manifest] | None:
+        """Apply what changed; the live objects in order, or None after a failure condition."""
+        live: list[Manifest] = []
         for obj in objects:
             meta = obj["metadata"]
             try:
@@ -235,26 +258,33 @@ class ProviderReconciler:
                 st.condition("Ready", "False", "ResourceConflict", message)
                 st.condition("ResourceCreated", "False", "ResourceConflict", message)
                 st.fail(message)
-                return False
+                return None
+            key = (obj["kind"], str(meta.get("namespace")), str(meta["name"]))
+            wanted = digest(obj)
+            if (
+                existing is not None
+                and self._applied.get(key) == (wanted, live_version(existing))
+                and metadata_kept(obj, existing)
+            ):
+                live.append(existing)
+                continue
             try:
-                await self._kube.apply(obj, force=True)
+                applied = await self._kube.apply(obj, force=True)
             except ConflictError:
                 raise
             except KubeError as exc:
                 message = f"Failed to create/update resource {meta['name']}: {exc}"
                 st.condition("ResourceCreated", "False", "CreateFailed", message)
                 st.fail(message)
-                return False
-        return True
+                return None
+            self._applied[key] = (wanted, live_version(applied))
+            live.append(applied)
+        return live
 
-    async def _sync(self, primary: Manifest, st: _Status) -> None:
-        meta = primary["metadata"]
-        try:
-            live = await self._kube.get(
-                primary["apiVersion"], primary["kind"], meta["name"], meta.get("namespace")
-            )
-        except NotFoundError:
-            return
+    def _forget(self, kind: str, namespace: str | None, name: str) -> None:
+        self._applied.pop((kind, str(namespace), name), None)
+
+    def _sync(self, live: Manifest, st: _Status) -> None:
         state = self._d.translate(live)
         fields = synced_fields(state, self._d.messages.running, self._d.messages.waiting)
         st.fields.update(fields)
@@ -262,6 +292,8 @@ class ProviderReconciler:
         st.condition("Ready", *ready_condition(phase, fields.get("message", "")))
 
     async def _write(self, st: _Status) -> None:
+        if st.unchanged():
+            return
         await self._kube.apply_status(st.manifest(), force=True)
 
     async def _set_finalizer(self, md: ModelDeployment, *, present: bool) -> None:
@@ -297,6 +329,7 @@ class ProviderReconciler:
                 if not owned_by(obj, md.metadata.uid):
                     continue
                 remaining += 1
+                self._forget(kind, md.metadata.namespace, obj["metadata"]["name"])
                 if not obj["metadata"].get("deletionTimestamp"):
                     await self._kube.delete(
                         api, kind, obj["metadata"]["name"], md.metadata.namespace

@@ -234,6 +234,37 @@ async def test_delete_cleans_up_and_releases_the_finalizer(stack: Stack) -> None
     await wait_for(gone, timeout=60, what="the ModelDeployment and its Deployment to be gone")
 
 
+async def test_overrides_the_api_server_refuses_are_a_condition_and_nothing_is_applied(
+    stack: Stack,
+) -> None:
+    kube = stack.kube
+    refused = {"spec": {"template": {"spec": {"restartPolicy": "Never"}}}}  # Deployments: Always
+    await kube.apply(
+        md(
+            "refused-override",
+            "models",
+            provider={"name": "vllm", "overrides": refused},
+            engine={"type": "vllm"},
+            resources={"gpu": {"count": 1}},
+        )
+    )
+
+    def create_failed(obj: dict[str, Any]) -> bool:
+        created = condition(obj, "ResourceCreated")
+        return created is not None and created["reason"] == "CreateFailed"
+
+    obj = await wait_status(kube, "refused-override", "models", "CreateFailed", create_failed)
+    created = condition(obj, "ResourceCreated")
+    assert created is not None
+    assert "restartPolicy" in created["message"]  # the API server's own words
+    assert obj["status"]["phase"] == "Failed"
+    for kind in ("Deployment", "Service"):  # nothing of it was applied
+        with pytest.raises(NotFoundError):
+            await kube.get(
+                "apps/v1" if kind == "Deployment" else "v1", kind, "refused-override", "models"
+            )
+
+
 async def test_a_stopped_provider_goes_not_ready_and_new_deployments_say_so(stack: Stack) -> None:
     kube = stack.kube
     stack.providers["vllm"].stop()  # clean stop: unregisters at once

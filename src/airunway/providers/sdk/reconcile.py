@@ -115,6 +115,11 @@ class _Status:
         }
 
 
+def _key(obj: Manifest) -> tuple[str, str, str]:
+    meta = obj["metadata"]
+    return (str(obj["kind"]), str(meta.get("namespace")), str(meta["name"]))
+
+
 def owned_by(obj: Manifest, uid: str | None) -> bool:
     """Whether ``obj`` has an owner reference to the ModelDeployment ``uid``."""
     refs = obj.get("metadata", {}).get("ownerReferences") or []
@@ -243,8 +248,13 @@ class ProviderReconciler:
     async def _apply_all(
         self, md: ModelDeployment, objects: list[Manifest], st: _Status
     ) -> list[Manifest] | None:
-        """Apply what changed; the live objects in order, or None after a failure condition."""
-        live: list[Manifest] = []
+        """Apply what changed; the live objects in order, or None after a failure condition.
+
+        When several objects must be written, each is first applied as a server-side dry run:
+        an object the API server refuses then leaves nothing half-applied.
+        """
+        live: list[Manifest | None] = []
+        pending: list[int] = []
         for obj in objects:
             meta = obj["metadata"]
             try:
@@ -259,27 +269,37 @@ class ProviderReconciler:
                 st.condition("ResourceCreated", "False", "ResourceConflict", message)
                 st.fail(message)
                 return None
-            key = (obj["kind"], str(meta.get("namespace")), str(meta["name"]))
-            wanted = digest(obj)
-            if (
+            unchanged = (
                 existing is not None
-                and self._applied.get(key) == (wanted, live_version(existing))
+                and self._applied.get(_key(obj)) == (digest(obj), live_version(existing))
                 and metadata_kept(obj, existing)
-            ):
-                live.append(existing)
-                continue
-            try:
-                applied = await self._kube.apply(obj, force=True)
-            except ConflictError:
-                raise
-            except KubeError as exc:
-                message = f"Failed to create/update resource {meta['name']}: {exc}"
-                st.condition("ResourceCreated", "False", "CreateFailed", message)
-                st.fail(message)
-                return None
-            self._applied[key] = (wanted, live_version(applied))
-            live.append(applied)
-        return live
+            )
+            if not unchanged:
+                pending.append(len(live))
+            live.append(existing if unchanged else None)
+        for dry_run in [True, False] if len(pending) > 1 else [False]:
+            for index in pending:
+                applied = await self._apply_one(objects[index], st, dry_run=dry_run)
+                if applied is None:
+                    return None
+                if not dry_run:
+                    self._applied[_key(objects[index])] = (
+                        digest(objects[index]),
+                        live_version(applied),
+                    )
+                    live[index] = applied
+        return [obj for obj in live if obj is not None]
+
+    async def _apply_one(self, obj: Manifest, st: _Status, *, dry_run: bool) -> Manifest | None:
+        try:
+            return await self._kube.apply(obj, force=True, dry_run=dry_run)
+        except ConflictError:
+            raise
+        except KubeError as exc:
+            message = f"Failed to create/update resource {obj['metadata']['name']}: {exc}"
+            st.condition("ResourceCreated", "False", "CreateFailed", message)
+            st.fail(message)
+            return None
 
     def _forget(self, kind: str, namespace: str | None, name: str) -> None:
         self._applied.pop((kind, str(namespace), name), None)

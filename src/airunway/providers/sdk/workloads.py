@@ -107,22 +107,29 @@ def component_sizing(component: ComponentScalingSpec) -> Sizing:
 
 
 def disaggregated_components(
-    md: ModelDeployment, *, require_gpu: bool
+    md: ModelDeployment, *, require_gpu: bool, prefill_first: bool = False
 ) -> tuple[ComponentScalingSpec, ComponentScalingSpec]:
-    """(decode, prefill) of a disaggregated ModelDeployment, or the transform guard's error."""
+    """(decode, prefill) of a disaggregated ModelDeployment, or the transform guard's error.
+
+    The guard checks ``scaling``, then both components in the provider's order (decode first
+    for the Deployment-based providers, prefill first for Dynamo).
+    """
     scaling = md.spec.scaling
     if scaling is None:
         raise TransformError("spec.scaling is required for disaggregated serving mode")
-    if scaling.decode is None:
-        raise TransformError("spec.scaling.decode is required for disaggregated serving mode")
-    if scaling.prefill is None:
-        raise TransformError("spec.scaling.prefill is required for disaggregated serving mode")
-    for role, part in (("decode", scaling.decode), ("prefill", scaling.prefill)):
+    decode, prefill = scaling.decode, scaling.prefill
+    pair = [("decode", decode), ("prefill", prefill)]
+    for role, part in pair[::-1] if prefill_first else pair:
+        if part is None:
+            raise TransformError(f"spec.scaling.{role} is required for disaggregated serving mode")
+    if decode is None or prefill is None:  # never (raised above); narrows the types
+        raise TransformError("spec.scaling is required for disaggregated serving mode")
+    for role, part in (("decode", decode), ("prefill", prefill)):
         if require_gpu and part.gpu is None:
             raise TransformError(
                 f"spec.scaling.{role}.gpu is required for disaggregated serving mode"
             )
-    return scaling.decode, scaling.prefill
+    return decode, prefill
 
 
 def http_probe(initial_delay: int, period: int, failure_threshold: int) -> dict[str, Any]:

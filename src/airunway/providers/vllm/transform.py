@@ -14,20 +14,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from airunway.api import (
-    DEFAULT_COMPILATION_CACHE_MOUNT_PATH,
-    DEFAULT_MODEL_CACHE_MOUNT_PATH,
-    EngineType,
-    ModelDeployment,
-    ServingMode,
-    StorageVolume,
-    VolumePurpose,
-)
+from airunway.api import EngineType, ModelDeployment, ServingMode
 from airunway.api.gostr import flag_key as flag_key  # noqa: PLC0414 - re-exported
 from airunway.api.gostr import go_trim_space
 from airunway.providers.sdk.base import Rendered
 from airunway.providers.sdk.errors import TransformError
-from airunway.providers.sdk.render import engine_args, extra_args, full_env, gpu_count, replicas
+from airunway.providers.sdk.render import (
+    engine_args,
+    extra_args,
+    full_env,
+    gpu_count,
+    mount_path,
+    replicas,
+    storage_volumes,
+)
 from airunway.providers.sdk.workloads import (
     HTTP_PORT,
     Component,
@@ -133,15 +133,6 @@ def vllm_args(
     return out + engine_args(md) + extra_args(md)
 
 
-def _mount_path(volume: StorageVolume) -> str:
-    if volume.mount_path:
-        return volume.mount_path
-    return {
-        VolumePurpose.MODEL_CACHE: DEFAULT_MODEL_CACHE_MOUNT_PATH,
-        VolumePurpose.COMPILATION_CACHE: DEFAULT_COMPILATION_CACHE_MOUNT_PATH,
-    }.get(volume.purpose, "")
-
-
 def volumes(md: ModelDeployment, gpus: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Pod volumes and container mounts: ``/dev/shm`` when gpus > 1, then storage volumes."""
     pod: list[dict[str, Any]] = []
@@ -149,11 +140,10 @@ def volumes(md: ModelDeployment, gpus: int) -> tuple[list[dict[str, Any]], list[
     if gpus > 1:
         pod.append({"name": SHM_VOLUME, "emptyDir": {"medium": "Memory", "sizeLimit": SHM_SIZE}})
         mounts.append({"name": SHM_VOLUME, "mountPath": SHM_PATH})
-    storage = md.spec.model.storage
-    for volume in (storage.volumes if storage is not None else None) or []:
+    for volume in storage_volumes(md):
         claim = volume.resolved_claim_name(md.metadata.name or "")
         pod.append({"name": volume.name, "persistentVolumeClaim": {"claimName": claim}})
-        if path := _mount_path(volume):
+        if path := mount_path(volume):
             mount: dict[str, Any] = {"name": volume.name, "mountPath": path}
             if volume.read_only:
                 mount["readOnly"] = True

@@ -140,8 +140,8 @@ def _storage(md: ModelDeployment) -> tuple[list[dict[str, Any]], list[dict[str, 
         }
         if volume.purpose == VolumePurpose.COMPILATION_CACHE:
             mount["useAsCompilationCache"] = True
-        if volume.read_only:
-            mount["readOnly"] = True
+        # the reference also writes readOnly, which the DGD schema lacks and the API server
+        # prunes; leaving it out stores the same object and keeps server-side apply valid
         mounts.append(mount)
         if volume.purpose == VolumePurpose.MODEL_CACHE and not env and not user_hf_home:
             env.append({"name": "HF_HOME", "value": path})

@@ -41,6 +41,10 @@ from airunway.providers.sdk.render import (
 API_VERSION: Final = "nvidia.com/v1alpha1"
 KIND: Final = "DynamoGraphDeployment"
 MODEL_ID_LABEL: Final = "airunway.ai/model-id"
+#: Overrides the transform reads itself.  The reference also deep-merges them into the DGD root,
+#: where the API server prunes them (no such fields in the CRD); we leave them out instead, so
+#: the stored object is the same and a server-side apply is not refused.
+TYPED_KEYS: Final = ("routerMode", "frontend", "epp")
 
 
 class _Resources(BaseModel):
@@ -180,7 +184,7 @@ def transform(md: ModelDeployment, *, version: str = VERSION) -> Rendered:
     meta["ownerReferences"] = [owner_reference(md)]
     dgd: dict[str, Any] = {"apiVersion": API_VERSION, "kind": KIND, "metadata": meta, "spec": spec}
     try:
-        dgd = apply_overrides(dgd, md)
+        dgd = apply_overrides(dgd, md, consumed=TYPED_KEYS)
     except TransformError as exc:
         raise TransformError(f"failed to apply provider overrides: {exc}") from exc
     return Rendered(objects=[dgd])

@@ -30,6 +30,7 @@ class ProviderName(StrEnum):
     KAITO = "kaito"
     VLLM = "vllm"
     DYNAMO = "dynamo"
+    KUBERAY = "kuberay"
 
 
 class KaitoSettings(BaseSettings):
@@ -59,6 +60,10 @@ def _process(name: ProviderName, settings: ProviderSettings) -> Any:  # noqa: AN
         from airunway.providers.dynamo.controller import build as build_dynamo  # noqa: PLC0415
 
         return build_dynamo(settings)
+    if name is ProviderName.KUBERAY:
+        from airunway.providers.kuberay.controller import build as build_kuberay  # noqa: PLC0415
+
+        return build_kuberay(settings)
     if name is ProviderName.KAITO:
         from airunway.providers.kaito.controller import build as build_kaito  # noqa: PLC0415
         from airunway.providers.kaito.transform import KaitoEnv  # noqa: PLC0415

@@ -4,6 +4,7 @@ import pytest
 
 from airunway.providers.dynamo.config import definition as dynamo_definition
 from airunway.providers.kaito.config import definition as kaito_definition
+from airunway.providers.kuberay.config import definition as kuberay_definition
 from airunway.providers.sdk.base import ProviderDefinition
 from airunway.providers.vllm.config import definition as vllm_definition
 from tests.unit.providers.conformance import run_all
@@ -11,6 +12,7 @@ from tests.unit.providers.conformance import run_all
 PROVIDERS: dict[str, ProviderDefinition] = {
     "dynamo": dynamo_definition(),
     "kaito": kaito_definition(),
+    "kuberay": kuberay_definition(),
     "vllm": vllm_definition(),
 }
 

@@ -32,9 +32,9 @@ from airunway.providers.sdk.render import (
     ENGINE_TYPE_LABEL,
     MANAGED_BY,
     MODEL_DEPLOYMENT_LABEL,
-    gpu_count,
     owner_reference,
     sanitize_label_value,
+    serving_gpus_requested,
     storage_volumes,
 )
 
@@ -101,10 +101,7 @@ def check(md: ModelDeployment) -> str | None:
                 "spec.scaling.decode"
             )
         return None
-    scaling = md.spec.scaling
-    prefill = scaling.prefill if scaling is not None else None
-    prefill_gpus = prefill.gpu.count if prefill is not None and prefill.gpu is not None else 0
-    if gpu_count(md) <= 0 and not (_disaggregated(md) and prefill_gpus > 0):
+    if not serving_gpus_requested(md):
         return "Dynamo requires GPU (set resources.gpu.count > 0)"
     return None
 

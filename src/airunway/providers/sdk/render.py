@@ -16,6 +16,7 @@ from airunway.api import (
     DEFAULT_MODEL_CACHE_MOUNT_PATH,
     MODEL_DEPLOYMENT_KIND,
     ModelDeployment,
+    ServingMode,
     StorageVolume,
     VolumePurpose,
 )
@@ -193,3 +194,18 @@ def mount_path(volume: StorageVolume) -> str:
         VolumePurpose.MODEL_CACHE: DEFAULT_MODEL_CACHE_MOUNT_PATH,
         VolumePurpose.COMPILATION_CACHE: DEFAULT_COMPILATION_CACHE_MOUNT_PATH,
     }.get(volume.purpose, "")
+
+
+def serving_gpus_requested(md: ModelDeployment) -> bool:
+    """GPUs asked for: ``resources.gpu.count`` > 0, or a prefill GPU in disaggregated mode.
+
+    The GPU rule Dynamo and KubeRay check before anything is created (disaggregated requests
+    size their GPUs per component, not in ``resources``).
+    """
+    if gpu_count(md) > 0:
+        return True
+    if md.spec.resolved_serving_mode() != ServingMode.DISAGGREGATED:
+        return False
+    scaling = md.spec.scaling
+    prefill = scaling.prefill if scaling is not None else None
+    return prefill is not None and prefill.gpu is not None and prefill.gpu.count > 0

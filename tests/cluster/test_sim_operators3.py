@@ -21,6 +21,7 @@ from airunway.kube.client import Kube
 from airunway.kube.wait import wait_for
 from airunway.sim.base import Simulator
 from airunway.sim.dynamo import DynamoSimulator
+from airunway.sim.kuberay import KubeRaySimulator
 from airunway.sim.settings import SimSettings
 
 pytestmark = pytest.mark.cluster
@@ -130,3 +131,59 @@ async def test_dynamo_failure_injection_and_recovery(
         del body["metadata"]["annotations"]  # our field manager owned it: apply removes it
         await kube.apply(body, force=True)
         await wait_for(state_is("successful"), timeout=TIMEOUT, what="DGD recovered")
+
+
+RAY = "ray.io/v1"
+
+
+async def test_kuberay_rayservice_runs_on_a_raycluster_with_gpu_workers(
+    cluster: DevCluster, kube: Kube, namespace: str
+) -> None:
+    async with running(cluster, namespace, KubeRaySimulator):
+        await kube.apply(golden("kuberay", "example-9-4", namespace, "qwen"))
+
+        async def running_app() -> bool:
+            status = await _state(kube, RAY, "RayService", "qwen", namespace)
+            apps = (status.get("activeServiceStatus") or {}).get("applicationStatuses") or {}
+            return (apps.get("llm") or {}).get("status") == "RUNNING"
+
+        await wait_for(running_app, timeout=TIMEOUT, what="Serve application RUNNING")
+        status = await _state(kube, RAY, "RayService", "qwen", namespace)
+        ready = next(c for c in status["conditions"] if c["type"] == "RayServiceReady")
+        assert ready["status"] == "True"
+        cluster_name = status["activeServiceStatus"]["rayClusterName"]
+        rc = await _state(kube, RAY, "RayCluster", cluster_name, namespace)
+        assert rc["state"] == "ready"
+        assert rc["readyWorkerReplicas"] == 1
+        workers = await kube.list(
+            "v1",
+            "Pod",
+            namespace,
+            labels={"ray.io/cluster": cluster_name, "ray.io/node-type": "worker"},
+        )
+        node = await kube.get("v1", "Node", workers[0]["spec"]["nodeName"])
+        assert int(node["status"]["allocatable"]["nvidia.com/gpu"]) >= 2
+        await kube.get("v1", "Service", "qwen-serve-svc", namespace)
+
+
+async def test_kuberay_failure_injection(cluster: DevCluster, kube: Kube, namespace: str) -> None:
+    body = golden("kuberay", "disaggregated", namespace, "pd")
+    body["metadata"]["annotations"] = {"sim.airunway.ai/fail": "serve"}
+    async with running(cluster, namespace, KubeRaySimulator):
+        await kube.apply(body)
+
+        async def failed() -> bool:
+            status = await _state(kube, RAY, "RayService", "pd", namespace)
+            apps = (status.get("activeServiceStatus") or {}).get("applicationStatuses") or {}
+            return (apps.get("llm") or {}).get("status") == "DEPLOY_FAILED"
+
+        await wait_for(failed, timeout=TIMEOUT, what="Serve application DEPLOY_FAILED")
+        pods = await kube.list(
+            "v1", "Pod", namespace, labels={"ray.io/originated-from-cr-name": "pd"}
+        )
+        assert sorted(p["metadata"]["labels"]["ray.io/group"] for p in pods) == [
+            "decode-workers",
+            "decode-workers",
+            "headgroup",
+            "prefill-workers",
+        ]

@@ -178,14 +178,14 @@ class Simulator(ABC):
             await self.kube.apply(obj, force=True)
 
     async def write_status(self, obj: Manifest, status: dict[str, Any]) -> None:
-        """Apply the custom resource's status when it changed (ignoring condition timestamps)."""
+        """Apply an object's status when it changed (ignoring condition timestamps)."""
         if _comparable(obj.get("status") or {}) == _comparable(status):
             return
         meta = obj["metadata"]
         await self.kube.apply_status(
             {
-                "apiVersion": self.api_version,
-                "kind": self.kind,
+                "apiVersion": obj.get("apiVersion", self.api_version),
+                "kind": obj.get("kind", self.kind),
                 "metadata": {"name": meta["name"], "namespace": meta["namespace"]},
                 "status": status,
             },

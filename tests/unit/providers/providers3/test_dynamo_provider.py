@@ -117,7 +117,7 @@ def test_state_maps_to_phase(state: str, phase: Phase) -> None:
 
 
 def test_replicas_sum_services_with_fallbacks_and_top_level_overrides() -> None:
-    status = {
+    status: dict[str, Any] = {
         "state": "deploying",
         "services": {
             "Frontend": {"replicas": 1, "readyReplicas": 1},

@@ -31,6 +31,7 @@ class ProviderName(StrEnum):
     VLLM = "vllm"
     DYNAMO = "dynamo"
     KUBERAY = "kuberay"
+    LLMD = "llmd"
 
 
 class KaitoSettings(BaseSettings):
@@ -64,6 +65,10 @@ def _process(name: ProviderName, settings: ProviderSettings) -> Any:  # noqa: AN
         from airunway.providers.kuberay.controller import build as build_kuberay  # noqa: PLC0415
 
         return build_kuberay(settings)
+    if name is ProviderName.LLMD:
+        from airunway.providers.llmd.controller import build as build_llmd  # noqa: PLC0415
+
+        return build_llmd(settings)
     if name is ProviderName.KAITO:
         from airunway.providers.kaito.controller import build as build_kaito  # noqa: PLC0415
         from airunway.providers.kaito.transform import KaitoEnv  # noqa: PLC0415

@@ -25,7 +25,6 @@ from airunway.providers.sdk.render import (
     full_env,
     gpu_count,
     mount_path,
-    replicas,
     storage_volumes,
 )
 from airunway.providers.sdk.workloads import (
@@ -33,10 +32,8 @@ from airunway.providers.sdk.workloads import (
     Component,
     Sizing,
     Workload,
-    aggregated_sizing,
-    component_sizing,
-    disaggregated_components,
     http_probe,
+    planned_components,
     render_workloads,
 )
 from airunway.providers.vllm.image import container_image, go_quote
@@ -182,13 +179,10 @@ def transform(md: ModelDeployment, *, resolved_image: str | None = None) -> Rend
     if engine != EngineType.VLLM:
         raise TransformError(f"vLLM provider only supports vllm engine, got {engine}")
     image = container_image(md, resolved_image)
-    if md.spec.resolved_serving_mode() != ServingMode.DISAGGREGATED:
-        workload = _workload(md, Component.AGGREGATED, replicas(md), aggregated_sizing(md), image)
-        return render_workloads(md, [workload])
-    # Unreachable through the reconcile (check() refuses the mode) but kept like the reference.
-    decode, prefill = disaggregated_components(md, require_gpu=True)
+    # Disaggregated is unreachable through the reconcile (check() refuses the mode) but kept
+    # like the reference.
     workloads = [
-        _workload(md, component, part.replicas, component_sizing(part), image)
-        for component, part in ((Component.DECODE, decode), (Component.PREFILL, prefill))
+        _workload(md, component, count, sizing, image)
+        for component, count, sizing in planned_components(md, require_gpu=True)
     ]
     return render_workloads(md, workloads)

@@ -11,10 +11,15 @@ import pytest
 
 from airunway.providers.dynamo.config import definition as dynamo
 from airunway.providers.kuberay.config import definition as kuberay
+from airunway.providers.llmd.config import definition as llmd
 from airunway.providers.sdk.base import ProviderDefinition
 from tests.unit.providers.golden import DATA, cases, compare, load
 
-PROVIDERS: dict[str, ProviderDefinition] = {"dynamo": dynamo(), "kuberay": kuberay()}
+PROVIDERS: dict[str, ProviderDefinition] = {
+    "dynamo": dynamo(),
+    "kuberay": kuberay(),
+    "llmd": llmd(),
+}
 CASES = [(p, c) for p in sorted(PROVIDERS) for c in cases(p)]
 
 

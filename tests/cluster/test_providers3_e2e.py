@@ -230,10 +230,9 @@ async def test_drift_of_upstream_objects_is_corrected(stack: Stack) -> None:
     async def corrected() -> bool:
         rs = await kube.get(*RAYSERVICE, "qwen-kuberay", "default")
         dgd = await kube.get(*DGD, "qwen-dynamo", "default")
-        return (
-            rs["spec"]["serveConfigV2"].startswith("applications:\n  - name: llm")
-            and dgd["spec"]["services"]["VllmDecodeWorker"]["replicas"] == 1
-        )
+        serve = str(rs["spec"]["serveConfigV2"])
+        decode_replicas = int(dgd["spec"]["services"]["VllmDecodeWorker"]["replicas"])
+        return serve.startswith("applications:\n  - name: llm") and decode_replicas == 1
 
     await wait_for(corrected, timeout=60, what="the providers to restore their upstream specs")
 

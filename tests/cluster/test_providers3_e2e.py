@@ -178,26 +178,29 @@ async def test_llmd_rollout_deadline_surfaces_as_failed(stack: Stack) -> None:
     assert "has timed out progressing" in obj["status"]["message"]
 
 
-async def test_incompatible_request_is_a_condition_and_creates_nothing(stack: Stack) -> None:
+async def test_bad_input_is_a_condition_and_creates_nothing(stack: Stack) -> None:
     kube = stack.kube
-    # admitted (mocker mode skips the GPU rules, sglang is a Dynamo engine) but refused by the
-    # Dynamo provider: its mocker backend only emulates vLLM
-    body = md(
-        "mock-sglang",
-        "models",
-        provider={"name": "dynamo"},
-        engine={"type": "sglang"},
-        resources={"cpu": "1"},
+    # admitted by the webhook (no blocked key), refused by the Dynamo provider: its typed
+    # override "epp.image" must be a string
+    await kube.apply(
+        md(
+            "dyn-bad-override",
+            "models",
+            provider={"name": "dynamo", "overrides": {"epp": {"image": 5}}},
+            engine={"type": "vllm"},
+            resources={"gpu": {"count": 1}},
+        )
     )
-    body["metadata"]["annotations"] = {"airunway.ai/dynamo-test-backend": "mocker"}
-    await kube.apply(body)
-    obj = await _failed(kube, "mock-sglang")
-    compatible = condition(obj, "ProviderCompatible")
-    assert compatible is not None
-    assert (compatible["status"], compatible["reason"]) == ("False", "IncompatibleConfiguration")
-    assert compatible["message"] == "Dynamo mocker mode only supports the vllm engine"
+    obj = await _failed(kube, "dyn-bad-override")
+    created = condition(obj, "ResourceCreated")
+    assert created is not None
+    assert (created["status"], created["reason"]) == ("False", "TransformFailed")
+    assert created["message"].startswith(
+        "failed to parse provider overrides: failed to unmarshal overrides: epp.image"
+    )
+    assert obj["status"]["message"].startswith("Failed to generate Dynamo resources: ")
     with pytest.raises(NotFoundError):
-        await kube.get(*DGD, "mock-sglang", "models")
+        await kube.get(*DGD, "dyn-bad-override", "models")
 
 
 async def test_drift_of_upstream_objects_is_corrected(stack: Stack) -> None:

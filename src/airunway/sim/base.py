@@ -42,7 +42,7 @@ class ReadinessDelay:
         self._clock = clock
         self._since: dict[Key, float] = {}
 
-    def loaded(self, key: Key, ready: bool) -> tuple[bool, float]:  # noqa: FBT001 - a flag in
+    def loaded(self, key: Key, *, ready: bool) -> tuple[bool, float]:
         """(loaded, seconds until it will be); not ready resets the clock."""
         if not ready:
             self._since.pop(key, None)
@@ -90,7 +90,7 @@ class Simulator(ABC):
 
     def model_loaded(self, key: Key, ready: bool) -> bool:  # noqa: FBT001 - a flag in
         """Whether the pods have been Ready for the delay; schedules the re-check when not yet."""
-        loaded, remaining = self.readiness.loaded(key, ready)
+        loaded, remaining = self.readiness.loaded(key, ready=ready)
         if ready and not loaded:
             self.queue.add_after(key, remaining)
         return loaded

@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from airunway.controller import deploy as controller_deploy
+from airunway.providers.dynamo.config import RBAC_RULES as DYNAMO_RULES
 from airunway.providers.kaito.config import RBAC_RULES as KAITO_RULES
+from airunway.providers.kuberay.config import RBAC_RULES as KUBERAY_RULES
+from airunway.providers.llmd.config import RBAC_RULES as LLMD_RULES
 from airunway.providers.sdk import rbac as provider_rbac
 from airunway.providers.vllm.config import RBAC_RULES as VLLM_RULES
 
@@ -26,10 +29,25 @@ def _vllm() -> list[dict[str, Any]]:
     return provider_rbac.manifests("vllm", VLLM_RULES)
 
 
+def _dynamo() -> list[dict[str, Any]]:
+    return provider_rbac.manifests("dynamo", DYNAMO_RULES)
+
+
+def _kuberay() -> list[dict[str, Any]]:
+    return provider_rbac.manifests("kuberay", KUBERAY_RULES)
+
+
+def _llmd() -> list[dict[str, Any]]:
+    return provider_rbac.manifests("llmd", LLMD_RULES)
+
+
 FILES: dict[Path, Callable[[], list[dict[str, Any]]]] = {
     **controller_deploy.FILES,
     Path("deploy/rbac/kaito-provider.yaml"): _kaito,
     Path("deploy/rbac/vllm-provider.yaml"): _vllm,
+    Path("deploy/rbac/dynamo-provider.yaml"): _dynamo,
+    Path("deploy/rbac/kuberay-provider.yaml"): _kuberay,
+    Path("deploy/rbac/llmd-provider.yaml"): _llmd,
 }
 
 

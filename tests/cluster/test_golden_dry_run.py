@@ -27,7 +27,7 @@ def _objects(path: Path) -> list[dict[str, Any]]:
 
 def test_every_provider_has_golden_outputs() -> None:
     providers = {p.parents[1].name for p in OUTPUTS}
-    assert {"kaito", "vllm"} <= providers
+    assert {"dynamo", "kaito", "kuberay", "llmd", "vllm"} <= providers
 
 
 @pytest.mark.parametrize("path", OUTPUTS, ids=lambda p: f"{p.parents[1].name}/{p.stem}")

@@ -78,6 +78,22 @@ async def test_providers_register_and_report_ready(stack: Stack) -> None:
     assert upstream["reason"] == "UpstreamHealthy"
 
 
+async def test_operator_providers_without_their_crds_register_not_ready(stack: Stack) -> None:
+    # this cluster has only the KAITO upstream CRDs: Dynamo and KubeRay cannot serve anything
+    async def registered() -> bool:
+        reported = {
+            c["metadata"]["name"]
+            for c in await stack.kube.list(MD_API, "InferenceProviderConfig")
+            if "ready" in (c.get("status") or {})
+        }
+        return {"dynamo", "kuberay", "llmd"} <= reported
+
+    await wait_for(registered, timeout=60, what="dynamo, kuberay and llmd configs")
+    for name, ready in (("dynamo", False), ("kuberay", False), ("llmd", True)):
+        config = await stack.kube.get(MD_API, "InferenceProviderConfig", name)
+        assert bool((config.get("status") or {}).get("ready")) is ready, name
+
+
 async def test_vllm_model_deployment_runs_on_a_gpu_node(stack: Stack) -> None:
     kube = stack.kube
     await kube.apply(

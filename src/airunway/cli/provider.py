@@ -29,6 +29,9 @@ class ProviderName(StrEnum):
 
     KAITO = "kaito"
     VLLM = "vllm"
+    DYNAMO = "dynamo"
+    KUBERAY = "kuberay"
+    LLMD = "llmd"
 
 
 class KaitoSettings(BaseSettings):
@@ -54,6 +57,18 @@ class VllmSettings(BaseSettings):
 
 
 def _process(name: ProviderName, settings: ProviderSettings) -> Any:  # noqa: ANN401 - ProviderProcess
+    if name is ProviderName.DYNAMO:
+        from airunway.providers.dynamo.controller import build as build_dynamo  # noqa: PLC0415
+
+        return build_dynamo(settings)
+    if name is ProviderName.KUBERAY:
+        from airunway.providers.kuberay.controller import build as build_kuberay  # noqa: PLC0415
+
+        return build_kuberay(settings)
+    if name is ProviderName.LLMD:
+        from airunway.providers.llmd.controller import build as build_llmd  # noqa: PLC0415
+
+        return build_llmd(settings)
     if name is ProviderName.KAITO:
         from airunway.providers.kaito.controller import build as build_kaito  # noqa: PLC0415
         from airunway.providers.kaito.transform import KaitoEnv  # noqa: PLC0415

@@ -23,6 +23,14 @@ kaito_app = typer.Typer(
     help="Simulated KAITO workspace operator (kaito-project/kaito v0.10).", no_args_is_help=True
 )
 app.add_typer(kaito_app, name="kaito")
+dynamo_app = typer.Typer(
+    help="Simulated NVIDIA Dynamo operator (ai-dynamo/dynamo 1.1).", no_args_is_help=True
+)
+app.add_typer(dynamo_app, name="dynamo")
+kuberay_app = typer.Typer(
+    help="Simulated KubeRay operator (ray-project/kuberay v1.3).", no_args_is_help=True
+)
+app.add_typer(kuberay_app, name="kuberay")
 
 
 @kaito_app.command("run")
@@ -45,12 +53,11 @@ def run(
     asyncio.run(_main(settings))
 
 
-async def _main(settings: SimSettings) -> None:
+async def _main(settings: SimSettings, which: str = "kaito") -> None:
     from airunway.kube.client import Kube  # noqa: PLC0415 - heavy, only when running
-    from airunway.sim.kaito import KaitoSimulator  # noqa: PLC0415 - heavy, only when running
 
     kube = Kube.connect(settings.kubeconfig, field_manager=settings.field_manager)
-    simulator = KaitoSimulator(kube, settings)
+    simulator = _simulator(which, kube, settings)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, simulator.stop)
@@ -58,6 +65,57 @@ async def _main(settings: SimSettings) -> None:
         await simulator.run()
     finally:
         await kube.close()
+
+
+def _simulator(which: str, kube: Any, settings: SimSettings) -> Any:  # noqa: ANN401 - any simulator
+    """The simulator class, imported only when it runs (each pulls in its own modules)."""
+    if which == "dynamo":
+        from airunway.sim.dynamo import DynamoSimulator  # noqa: PLC0415
+
+        return DynamoSimulator(kube, settings)
+    if which == "kuberay":
+        from airunway.sim.kuberay import KubeRaySimulator  # noqa: PLC0415
+
+        return KubeRaySimulator(kube, settings)
+    from airunway.sim.kaito import KaitoSimulator  # noqa: PLC0415
+
+    return KaitoSimulator(kube, settings)
+
+
+def _run_other(which: str, flags: dict[str, Any], log_level: str) -> None:
+    """Dynamo and KubeRay: their own field manager unless one is configured."""
+    flags.setdefault("field_manager", f"airunway-sim-{which}")
+    settings = load_settings(SimSettings, "simulator", flags)
+    setup_logging(log_level)
+    asyncio.run(_main(settings, which))
+
+
+@dynamo_app.command("run")
+def run_dynamo(
+    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
+    ready_delay: float | None = typer.Option(
+        None, help="Seconds pods must be Ready before the model counts as loaded (default 3)."
+    ),
+    namespace: str | None = typer.Option(None, help="Watch only this namespace."),
+    log_level: str = typer.Option("INFO", help="Logging level."),
+) -> None:
+    """Run the Dynamo simulator until SIGINT/SIGTERM."""
+    flags = {"kubeconfig": kubeconfig, "ready_delay": ready_delay, "namespace": namespace}
+    _run_other("dynamo", flags, log_level)
+
+
+@kuberay_app.command("run")
+def run_kuberay(
+    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
+    ready_delay: float | None = typer.Option(
+        None, help="Seconds pods must be Ready before the model counts as loaded (default 3)."
+    ),
+    namespace: str | None = typer.Option(None, help="Watch only this namespace."),
+    log_level: str = typer.Option("INFO", help="Logging level."),
+) -> None:
+    """Run the KubeRay simulator until SIGINT/SIGTERM."""
+    flags = {"kubeconfig": kubeconfig, "ready_delay": ready_delay, "namespace": namespace}
+    _run_other("kuberay", flags, log_level)
 
 
 @app.command("registry")

@@ -188,6 +188,10 @@ async def start_provider(
     return await _start(cluster, identity, args, (0, health_port, metrics_port), extra_env, timeout)
 
 
+#: Every provider the playground runs (each under its generated RBAC, deploy/rbac/).
+PLAYGROUND_PROVIDERS = ("kaito", "vllm", "dynamo", "kuberay", "llmd")
+
+
 async def start_playground_services(
     cluster: DevCluster,
     *,
@@ -198,7 +202,7 @@ async def start_playground_services(
     """Everything the playground runs next to the control plane, each under its own RBAC.
 
     The core controller (webhook registered by URL), the stand-in image registry and the
-    simulated KAITO operator, then the KAITO and Direct vLLM providers.
+    simulated KAITO, Dynamo and KubeRay operators, then the five providers.
     """
     rbac = cluster.settings.project_crds.parent / "rbac"
     kubeconfig = await service_account_kubeconfig(
@@ -231,9 +235,24 @@ async def start_playground_services(
             logs / "sim-kaito.log",
         )
     )
+    for sim in ("dynamo", "kuberay"):
+        cluster.add_record(
+            process.start(
+                f"sim-{sim}",
+                [
+                    *AIRUNWAY,
+                    "sim",
+                    sim,
+                    "run",
+                    f"--kubeconfig={cluster.kubeconfig}",
+                    f"--ready-delay={sim_ready_delay}",
+                ],
+                logs / f"sim-{sim}.log",
+            )
+        )
     overrides = json.dumps({"registry-1.docker.io": f"http://127.0.0.1:{registry_port}"})
     providers = {}
-    for name in ("kaito", "vllm"):
+    for name in PLAYGROUND_PROVIDERS:
         kc = await service_account_kubeconfig(cluster, rbac / f"{name}-provider.yaml", f"{name}-sa")
         providers[name] = await start_provider(
             cluster,

@@ -41,16 +41,13 @@ kopf's finalizers or annotations to objects the AI Runway provider compares for 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from airunway.kube.client import Kube, Manifest
-from airunway.kube.errors import InvalidError, KubeError, NotFoundError
-from airunway.runtime.queue import WorkQueue
+from airunway.kube.client import Manifest
+from airunway.kube.errors import InvalidError, NotFoundError
+from airunway.sim.base import Key, Simulator
 from airunway.sim.kaito_render import (
     API_VERSION,
     KIND,
@@ -70,15 +67,10 @@ from airunway.sim.kaito_status import (
     failure_of,
     status_changed,
 )
-from airunway.sim.settings import SimSettings
 from airunway.sim.workloads import (
-    SIMULATOR_ANNOTATION,
-    controller_of,
     labels_match,
     node_ready,
-    placeholder_deployment,
     unschedulable_message,
-    watch_forever,
 )
 
 log = logging.getLogger(__name__)
@@ -89,105 +81,29 @@ UPSTREAM_LABELS: Final = {
     "app.kubernetes.io/name": "workspace",
     "app.kubernetes.io/instance": "kaito-workspace",
 }
-_MAX_RETRY_DELAY: Final = 30.0
-
-Key = tuple[str, str]
 
 
 class WorkloadRejectedError(Exception):
     """The API server refused the rendered workload; reported in the status, then retried."""
 
 
-class KaitoSimulator:
+class KaitoSimulator(Simulator):
     """Watches Workspaces and their workloads; one reconcile per Workspace at a time."""
 
-    def __init__(
-        self, kube: Kube, settings: SimSettings, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._kube = kube
-        self._settings = settings
-        self._clock = clock
-        self._queue: WorkQueue[Key] = WorkQueue(self.reconcile, workers=settings.workers)
-        self._ready_since: dict[Key, float] = {}
-        self._stop = asyncio.Event()
-
-    def stop(self) -> None:
-        """Ask :meth:`run` to return."""
-        self._stop.set()
-
-    async def install_upstream(self) -> None:
-        """Namespace and controller Deployment that make KAITO look installed (idempotent)."""
-        namespace = {
-            "apiVersion": "v1",
-            "kind": "Namespace",
-            "metadata": {
-                "name": UPSTREAM_NAMESPACE,
-                "annotations": {SIMULATOR_ANNOTATION: SIMULATOR},
-            },
-        }
-        await self._kube.apply(namespace, force=True)
-        deployment = placeholder_deployment(
-            UPSTREAM_NAMESPACE, UPSTREAM_NAME, UPSTREAM_LABELS, SIMULATOR
-        )
-        await self._kube.apply(deployment, force=True)
-
-    async def _install_until_done(self) -> None:
-        delay = self._settings.reconnect_delay
-        while not self._stop.is_set():
-            try:
-                await self.install_upstream()
-            except KubeError as exc:
-                log.warning("installing the KAITO stand-in failed (retry in %.1fs): %s", delay, exc)
-            else:
-                return
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, _MAX_RETRY_DELAY)
-
-    async def run(self) -> None:
-        """Run until :meth:`stop` (or cancellation)."""
-        if self._settings.install_upstream:
-            await self._install_until_done()
-        namespace = self._settings.namespace
-        delay = self._settings.reconnect_delay
-        watches: list[tuple[str, str, Callable[[str, Manifest], None]]] = [
-            (API_VERSION, KIND, self._on_workspace),
-            ("apps/v1", "StatefulSet", self._on_workload),
-            ("v1", "Pod", self._on_pod),
-        ]
-        log.info("KAITO simulator running (namespace: %s)", namespace or "all")
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self._queue.run())]
-            tasks += [
-                group.create_task(
-                    watch_forever(self._kube, api, kind, namespace, handle, reconnect_delay=delay)
-                )
-                for api, kind, handle in watches
-            ]
-            await self._stop.wait()
-            for task in tasks:
-                task.cancel()
-
-    def _on_workspace(self, _: str, obj: Manifest) -> None:
-        meta = obj["metadata"]
-        self._queue.add((meta["namespace"], meta["name"]))
-
-    def _on_workload(self, _: str, obj: Manifest) -> None:
-        owner = controller_of(obj, API_VERSION, KIND)
-        if owner is not None:
-            self._queue.add((obj["metadata"]["namespace"], owner))
-
-    def _on_pod(self, _: str, obj: Manifest) -> None:
-        workspace = (obj["metadata"].get("labels") or {}).get(WORKSPACE_LABEL)
-        if workspace:
-            self._queue.add((obj["metadata"]["namespace"], workspace))
+    api_version = API_VERSION
+    kind = KIND
+    name = SIMULATOR
+    upstream = (UPSTREAM_NAMESPACE, UPSTREAM_NAME, UPSTREAM_LABELS)
+    owned = (("apps/v1", "StatefulSet"),)
+    pod_label = WORKSPACE_LABEL
 
     async def reconcile(self, key: Key) -> None:
         """Bring one Workspace's workload and status up to date with what the cluster shows."""
         namespace, name = key
         try:
-            workspace = await self._kube.get(API_VERSION, KIND, name, namespace)
+            workspace = await self.kube.get(API_VERSION, KIND, name, namespace)
         except NotFoundError:
-            self._ready_since.pop(key, None)
+            self.readiness.forget(key)
             return
         if workspace["metadata"].get("deletionTimestamp"):
             return
@@ -197,7 +113,7 @@ class KaitoSimulator:
         nodes = sorted(
             (
                 n
-                for n in await self._kube.list("v1", "Node")
+                for n in await self.kube.list("v1", "Node")
                 if labels_match(n["metadata"].get("labels"), selector)
             ),
             key=lambda n: str(n["metadata"]["name"]),
@@ -208,7 +124,7 @@ class KaitoSimulator:
         error: str | None = None
         if not enough_nodes:
             # node changes are not watched (KAITO does not either): look again shortly
-            self._queue.add_after(key, self._settings.node_recheck)
+            self.queue.add_after(key, self.settings.node_recheck)
         elif failure != FAIL_RESOURCE:
             try:
                 workload = await self._ensure_workload(workspace, target, gpu_memory_mib(nodes))
@@ -218,7 +134,7 @@ class KaitoSimulator:
         if workload is not None:
             replicas = int(workload["spec"].get("replicas", 1))
             ready = int((workload.get("status") or {}).get("readyReplicas") or 0)
-            pods = await self._kube.list("v1", "Pod", namespace, labels={WORKSPACE_LABEL: name})
+            pods = await self.kube.list("v1", "Pod", namespace, labels={WORKSPACE_LABEL: name})
         observed = Observed(
             generation=int(workspace["metadata"].get("generation") or 0),
             previous=workspace.get("status") or {},
@@ -227,7 +143,7 @@ class KaitoSimulator:
             workload_replicas=replicas,
             workload_ready=ready,
             unschedulable=unschedulable_message(pods),
-            model_loaded=self._model_loaded(key, replicas is not None and ready == replicas),
+            model_loaded=self.model_loaded(key, replicas is not None and ready == replicas),
             failure=failure,
             reconcile_error=error,
         )
@@ -251,7 +167,7 @@ class KaitoSimulator:
                 "annotations": wanted,
             },
         }
-        return await self._kube.apply(patch, force=True)
+        return await self.kube.apply(patch, force=True)
 
     async def _ensure_workload(
         self, workspace: Manifest, replicas: int, gpu_memory_mib: int | None
@@ -266,24 +182,12 @@ class KaitoSimulator:
         """The existing object, else ``manifest`` created (KAITO creates once, never updates)."""
         meta = manifest["metadata"]
         try:
-            return await self._kube.get(
+            return await self.kube.get(
                 manifest["apiVersion"], manifest["kind"], meta["name"], meta["namespace"]
             )
         except NotFoundError:
             log.info("creating %s %s/%s", manifest["kind"], meta["namespace"], meta["name"])
-            return await self._kube.apply(manifest)
-
-    def _model_loaded(self, key: Key, ready: bool) -> bool:  # noqa: FBT001 - internal helper
-        """Whether the pods have been Ready for the readiness delay; schedules the re-check."""
-        if not ready:
-            self._ready_since.pop(key, None)
-            return False
-        since = self._ready_since.setdefault(key, self._clock())
-        remaining = since + self._settings.ready_delay - self._clock()
-        if remaining > 0:
-            self._queue.add_after(key, remaining)
-            return False
-        return True
+            return await self.kube.apply(manifest)
 
     async def _write_status(self, workspace: Manifest, status: dict[str, Any]) -> None:
         previous = workspace.get("status") or {}
@@ -298,7 +202,7 @@ class KaitoSimulator:
                 previous.get("state") or "-",
                 status["state"],
             )
-        await self._kube.apply_status(
+        await self.kube.apply_status(
             {
                 "apiVersion": API_VERSION,
                 "kind": KIND,

@@ -2,13 +2,19 @@ from __future__ import annotations
 
 import pytest
 
+from airunway.providers.dynamo.config import definition as dynamo_definition
 from airunway.providers.kaito.config import definition as kaito_definition
+from airunway.providers.kuberay.config import definition as kuberay_definition
+from airunway.providers.llmd.config import definition as llmd_definition
 from airunway.providers.sdk.base import ProviderDefinition
 from airunway.providers.vllm.config import definition as vllm_definition
 from tests.unit.providers.conformance import run_all
 
 PROVIDERS: dict[str, ProviderDefinition] = {
+    "dynamo": dynamo_definition(),
     "kaito": kaito_definition(),
+    "kuberay": kuberay_definition(),
+    "llmd": llmd_definition(),
     "vllm": vllm_definition(),
 }
 

@@ -12,18 +12,6 @@ from __future__ import annotations
 import functools
 from typing import Any, Final
 
-from airunway.api import (
-    ANNOTATION_CAPABILITIES,
-    ANNOTATION_DEFAULT_NAMESPACE,
-    ANNOTATION_DESCRIPTION,
-    ANNOTATION_DISPLAY_NAME,
-    ANNOTATION_DOCUMENTATION,
-    ANNOTATION_DOCUMENTATION_URL,
-    ANNOTATION_HEALTH,
-    ANNOTATION_INSTALLATION,
-    API_VERSION,
-    INFERENCE_PROVIDER_CONFIG_KIND,
-)
 from airunway.providers.kaito.status import translate
 from airunway.providers.kaito.transform import (
     WORKSPACE_API_VERSION,
@@ -32,8 +20,8 @@ from airunway.providers.kaito.transform import (
     check,
     transform,
 )
-from airunway.providers.sdk import gojson
 from airunway.providers.sdk.base import Manifest, Messages, ProviderDefinition
+from airunway.providers.sdk.ipc import Registration
 
 NAME: Final = "kaito"
 DISPLAY: Final = "KAITO"
@@ -151,18 +139,23 @@ def health() -> dict[str, Any]:
     }
 
 
+def registration(chart_version: str = KAITO_VERSION) -> Registration:
+    """Everything KAITO registers (``sdk.ipc`` builds the annotations and spec from it)."""
+    return Registration(
+        name=NAME,
+        display=DISPLAY,
+        description=DESCRIPTION,
+        capabilities=capabilities(),
+        installation=installation(chart_version),
+        health=health(),
+        default_namespace=DEFAULT_NAMESPACE,
+        selection_rules=tuple((r["condition"], r["priority"]) for r in selection_rules()),
+    )
+
+
 def ipc_annotations(chart_version: str = KAITO_VERSION) -> dict[str, str]:
     """The IPC annotations (§0.4), JSON values byte-identical to the reference's."""
-    return {
-        ANNOTATION_DISPLAY_NAME: DISPLAY,
-        ANNOTATION_DESCRIPTION: DESCRIPTION,
-        ANNOTATION_DEFAULT_NAMESPACE: DEFAULT_NAMESPACE,
-        ANNOTATION_DOCUMENTATION_URL: DOCUMENTATION_URL,
-        ANNOTATION_DOCUMENTATION: DOCUMENTATION_URL,
-        ANNOTATION_CAPABILITIES: gojson.dumps(capabilities()),
-        ANNOTATION_HEALTH: gojson.dumps(health(), sort_keys=True),
-        ANNOTATION_INSTALLATION: gojson.dumps(installation(chart_version)),
-    }
+    return registration(chart_version).annotations()
 
 
 def config(version: str = "") -> Manifest:
@@ -173,12 +166,7 @@ def config(version: str = "") -> Manifest:
     annotation is the build-time :data:`KAITO_VERSION`, as in the reference.
     """
     del version
-    return {
-        "apiVersion": API_VERSION,
-        "kind": INFERENCE_PROVIDER_CONFIG_KIND,
-        "metadata": {"name": NAME, "annotations": ipc_annotations()},
-        "spec": {"capabilities": capabilities(), "selectionRules": selection_rules()},
-    }
+    return registration().manifest()
 
 
 def definition(env: KaitoEnv | None = None) -> ProviderDefinition:

@@ -9,6 +9,7 @@ labelled as ours), so an upstream status change reaches the ModelDeployment in o
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Any
 
@@ -19,7 +20,12 @@ from airunway.api import GROUP, MODEL_DEPLOYMENT_KIND, MODEL_DEPLOYMENT_PLURAL, 
 from airunway.kube.client import Kube
 from airunway.providers.sdk.base import ProviderDefinition
 from airunway.providers.sdk.reconcile import PrepareFn, ProviderReconciler
-from airunway.providers.sdk.registration import ReadinessFn, Registration, always_ready
+from airunway.providers.sdk.registration import (
+    ReadinessFn,
+    Registration,
+    always_ready,
+    kind_served,
+)
 from airunway.providers.sdk.settings import ProviderSettings
 from airunway.runtime.events import EventRecorder
 from airunway.runtime.kopf_setup import new_registry
@@ -41,10 +47,14 @@ class ProviderProcess:
         readiness: ReadinessFn = always_ready,
         prepare: PrepareFn | None = None,
         upstream_version: str = "apps/v1",
+        upstream_kind: tuple[str, str] | None = None,
     ) -> None:
+        """``upstream_kind`` (apiVersion, kind): ready while it is served (not ``readiness``)."""
         self.definition = definition
         self.settings = settings
         self.kube = Kube.connect(settings.kubeconfig, field_manager=definition.field_manager)
+        if upstream_kind is not None:
+            readiness = functools.partial(kind_served, self.kube, *upstream_kind)
         self.recorder = EventRecorder(self.kube, f"{definition.field_manager}/{settings.identity}")
         self.registration = Registration(
             self.kube,

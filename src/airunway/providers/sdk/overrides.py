@@ -64,8 +64,14 @@ def apply_overrides(
     *,
     null_deletes: bool = False,
     blocked_paths: tuple[tuple[str, ...], ...] = (),
+    consumed: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """``obj`` with the ModelDeployment's overrides merged in (unchanged when there are none)."""
+    """``obj`` with the ModelDeployment's overrides merged in (unchanged when there are none).
+
+    Top-level keys in ``consumed`` are settings the provider already read (Dynamo's typed keys);
+    they are not merged: the upstream schema has no such fields, so the API server would prune
+    them on an update and refuse them in a server-side apply.
+    """
     overrides = overrides_of(md)
     if not overrides:
         return obj
@@ -75,4 +81,5 @@ def apply_overrides(
     for path in blocked_paths:
         if _has_path(overrides, path):
             raise OverrideError(f'overriding "{".".join(path)}" is not allowed')
-    return deep_merge(obj, overrides, null_deletes=null_deletes)
+    patch = {key: value for key, value in overrides.items() if key not in consumed}
+    return deep_merge(obj, patch, null_deletes=null_deletes)

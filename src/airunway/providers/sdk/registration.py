@@ -18,7 +18,7 @@ from typing import Any
 
 from airunway.api import API_VERSION
 from airunway.kube.client import Kube
-from airunway.kube.errors import KubeError
+from airunway.kube.errors import KubeError, NotFoundError
 from airunway.providers.sdk.base import ProviderDefinition
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,22 @@ ReadinessFn = Callable[[], Awaitable[Readiness]]
 
 async def always_ready() -> Readiness:
     """Providers with no upstream operator (llm-d, Direct vLLM) are ready while they run."""
+    return Readiness(ready=True)
+
+
+async def kind_served(kube: Kube, api_version: str, kind: str) -> Readiness:
+    """Ready while the API server serves the upstream kind (its CRD is installed), §0.3.
+
+    A list in a namespace that cannot exist is the cheapest request that fails with NotFound
+    exactly when the group/version does not serve the kind.
+    """
+    try:
+        await kube.list(api_version, kind, "airunway-probe-nonexistent-namespace")
+    except NotFoundError:
+        return Readiness(ready=False)
+    except KubeError as exc:
+        log.warning("could not check whether %s %s is served: %s", api_version, kind, exc)
+        return Readiness(ready=False)
     return Readiness(ready=True)
 
 

@@ -7,9 +7,19 @@ providers.  Everything is pure and returns plain JSON-shaped dicts and lists.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
-from airunway.api import API_VERSION, MODEL_DEPLOYMENT_KIND, ModelDeployment
+from airunway.api import (
+    API_VERSION,
+    DEFAULT_COMPILATION_CACHE_MOUNT_PATH,
+    DEFAULT_MODEL_CACHE_MOUNT_PATH,
+    MODEL_DEPLOYMENT_KIND,
+    ModelDeployment,
+    ServingMode,
+    StorageVolume,
+    VolumePurpose,
+)
 from airunway.providers.sdk.errors import TransformError
 
 _ARG_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -66,13 +76,20 @@ def validate_arg_key(key: str) -> None:
         )
 
 
-def engine_args(md: ModelDeployment, *, validate: bool = True) -> list[str]:
-    """``spec.engine.args`` as flags, keys sorted: ``--k v`` (two tokens) or ``--k``."""
+def engine_args(
+    md: ModelDeployment, *, validate: bool = True, skip: Collection[str] = ()
+) -> list[str]:
+    """``spec.engine.args`` as flags, keys sorted: ``--k v`` (two tokens) or ``--k``.
+
+    Keys in ``skip`` are left out (after validation): flags the provider renders itself.
+    """
     args = (md.spec.engine.args if md.spec.engine is not None else None) or {}
     out: list[str] = []
     for key in sorted(args):
         if validate:
             validate_arg_key(key)
+        if key in skip:
+            continue
         value = args[key]
         out += [f"--{key}", value] if value else [f"--{key}"]
     return out
@@ -161,3 +178,34 @@ def replicas(md: ModelDeployment) -> int:
     if scaling is not None and scaling.replicas is not None and scaling.replicas > 0:
         return int(scaling.replicas)
     return 1
+
+
+def storage_volumes(md: ModelDeployment) -> list[StorageVolume]:
+    """``spec.model.storage.volumes`` (empty when absent)."""
+    storage = md.spec.model.storage
+    return list((storage.volumes if storage is not None else None) or [])
+
+
+def mount_path(volume: StorageVolume) -> str:
+    """Where a volume is mounted: its ``mountPath``, else the default of its purpose, else ""."""
+    if volume.mount_path:
+        return volume.mount_path
+    return {
+        VolumePurpose.MODEL_CACHE: DEFAULT_MODEL_CACHE_MOUNT_PATH,
+        VolumePurpose.COMPILATION_CACHE: DEFAULT_COMPILATION_CACHE_MOUNT_PATH,
+    }.get(volume.purpose, "")
+
+
+def serving_gpus_requested(md: ModelDeployment) -> bool:
+    """GPUs asked for: ``resources.gpu.count`` > 0, or a prefill GPU in disaggregated mode.
+
+    The GPU rule Dynamo and KubeRay check before anything is created (disaggregated requests
+    size their GPUs per component, not in ``resources``).
+    """
+    if gpu_count(md) > 0:
+        return True
+    if md.spec.resolved_serving_mode() != ServingMode.DISAGGREGATED:
+        return False
+    scaling = md.spec.scaling
+    prefill = scaling.prefill if scaling is not None else None
+    return prefill is not None and prefill.gpu is not None and prefill.gpu.count > 0

@@ -82,3 +82,13 @@ def synced_fields(
     if state.endpoint is not None:
         out["endpoint"] = {"service": state.endpoint[0], "port": state.endpoint[1]}
     return out
+
+
+def first_false_message(conditions: object) -> str:
+    """The message of the first condition with status False ("" when none has one)."""
+    for cond in conditions if isinstance(conditions, list) else []:
+        if isinstance(cond, dict) and cond.get("status") == "False":
+            message = cond.get("message")
+            if isinstance(message, str) and message:
+                return message
+    return ""

@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from airunway.api import DEFAULT_GPU_RESOURCE, ComponentScalingSpec, ModelDeployment
-from airunway.providers.sdk.base import Manifest, Rendered
+from airunway.api import DEFAULT_GPU_RESOURCE, ComponentScalingSpec, ModelDeployment, ServingMode
+from airunway.providers.sdk.base import Manifest, Messages, Rendered
 from airunway.providers.sdk.errors import TransformError
 from airunway.providers.sdk.overrides import apply_overrides
 from airunway.providers.sdk.render import (
     DEPLOYMENT_LABEL,
     owner_reference,
     pod_template_metadata,
+    replicas,
     standard_labels,
     tolerations,
 )
@@ -39,6 +40,12 @@ KINDS = (DEPLOYMENT, SERVICE)
 KV_TRANSFER_DECODE = '{"kv_connector":"PyNcclConnector","kv_role":"kv_consumer"}'
 KV_TRANSFER_PREFILL = '{"kv_connector":"PyNcclConnector","kv_role":"kv_producer"}'
 ROLLOUT_TIMED_OUT = "deployment timed out waiting for rollout"
+#: The status texts of both Deployment-based providers (llm-d §4.5, Direct vLLM §5.3).
+MESSAGES = Messages(
+    created="Deployments and Services created successfully",
+    waiting="Deployments created, waiting for pods to be ready",
+    running="Deployments created, pods are ready",
+)
 
 
 class Component(StrEnum):
@@ -107,22 +114,46 @@ def component_sizing(component: ComponentScalingSpec) -> Sizing:
 
 
 def disaggregated_components(
-    md: ModelDeployment, *, require_gpu: bool
+    md: ModelDeployment, *, require_gpu: bool, prefill_first: bool = False
 ) -> tuple[ComponentScalingSpec, ComponentScalingSpec]:
-    """(decode, prefill) of a disaggregated ModelDeployment, or the transform guard's error."""
+    """(decode, prefill) of a disaggregated ModelDeployment, or the transform guard's error.
+
+    The guard checks ``scaling``, then both components in the provider's order (decode first
+    for the Deployment-based providers, prefill first for Dynamo).
+    """
     scaling = md.spec.scaling
     if scaling is None:
         raise TransformError("spec.scaling is required for disaggregated serving mode")
-    if scaling.decode is None:
-        raise TransformError("spec.scaling.decode is required for disaggregated serving mode")
-    if scaling.prefill is None:
-        raise TransformError("spec.scaling.prefill is required for disaggregated serving mode")
-    for role, part in (("decode", scaling.decode), ("prefill", scaling.prefill)):
+    decode, prefill = scaling.decode, scaling.prefill
+    pair = [("decode", decode), ("prefill", prefill)]
+    for role, part in pair[::-1] if prefill_first else pair:
+        if part is None:
+            raise TransformError(f"spec.scaling.{role} is required for disaggregated serving mode")
+    if decode is None or prefill is None:  # never (raised above); narrows the types
+        raise TransformError("spec.scaling is required for disaggregated serving mode")
+    for role, part in (("decode", decode), ("prefill", prefill)):
         if require_gpu and part.gpu is None:
             raise TransformError(
                 f"spec.scaling.{role}.gpu is required for disaggregated serving mode"
             )
-    return scaling.decode, scaling.prefill
+    return decode, prefill
+
+
+def planned_components(
+    md: ModelDeployment, *, require_gpu: bool
+) -> list[tuple[Component, int, Sizing]]:
+    """(component, replicas, sizing) of each Deployment: one aggregated, or decode then prefill.
+
+    Aggregated: ``scaling.replicas`` (at least 1) sized from ``spec.resources``; disaggregated:
+    each component's own replicas and sizing, after the transform guard.
+    """
+    if md.spec.resolved_serving_mode() != ServingMode.DISAGGREGATED:
+        return [(Component.AGGREGATED, replicas(md), aggregated_sizing(md))]
+    decode, prefill = disaggregated_components(md, require_gpu=require_gpu)
+    return [
+        (Component.DECODE, int(decode.replicas), component_sizing(decode)),
+        (Component.PREFILL, int(prefill.replicas), component_sizing(prefill)),
+    ]
 
 
 def http_probe(initial_delay: int, period: int, failure_threshold: int) -> dict[str, Any]:

@@ -21,8 +21,9 @@ from airunway.api import (
     ServingMode,
 )
 from airunway.providers.sdk import gojson
-from airunway.providers.sdk.base import Manifest, Messages, ProviderDefinition
+from airunway.providers.sdk.base import Manifest, ProviderDefinition
 from airunway.providers.sdk.workloads import KINDS
+from airunway.providers.sdk.workloads import MESSAGES as MESSAGES  # noqa: PLC0414 - re-exported
 from airunway.providers.vllm.status import translate
 from airunway.providers.vllm.transform import check, transform
 
@@ -33,11 +34,6 @@ DOCUMENTATION_URL = f"https://github.com/ai-runway/airunway/tree/main/docs/provi
 DESCRIPTION = (
     "vLLM provider: deploys vLLM Deployments + Services directly. "
     "Requires GPU nodes with the NVIDIA device plugin."
-)
-MESSAGES = Messages(
-    created="Deployments and Services created successfully",
-    waiting="Deployments created, waiting for pods to be ready",
-    running="Deployments created, pods are ready",
 )
 #: InstallationInfo in the reference's field order (description, ..., steps; title, command, ...).
 INSTALLATION: dict[str, Any] = {

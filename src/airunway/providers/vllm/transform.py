@@ -14,29 +14,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from airunway.api import (
-    DEFAULT_COMPILATION_CACHE_MOUNT_PATH,
-    DEFAULT_MODEL_CACHE_MOUNT_PATH,
-    EngineType,
-    ModelDeployment,
-    ServingMode,
-    StorageVolume,
-    VolumePurpose,
-)
+from airunway.api import EngineType, ModelDeployment, ServingMode
 from airunway.api.gostr import flag_key as flag_key  # noqa: PLC0414 - re-exported
 from airunway.api.gostr import go_trim_space
 from airunway.providers.sdk.base import Rendered
 from airunway.providers.sdk.errors import TransformError
-from airunway.providers.sdk.render import engine_args, extra_args, full_env, gpu_count, replicas
+from airunway.providers.sdk.render import (
+    engine_args,
+    extra_args,
+    full_env,
+    gpu_count,
+    mount_path,
+    storage_volumes,
+)
 from airunway.providers.sdk.workloads import (
     HTTP_PORT,
     Component,
     Sizing,
     Workload,
-    aggregated_sizing,
-    component_sizing,
-    disaggregated_components,
     http_probe,
+    planned_components,
     render_workloads,
 )
 from airunway.providers.vllm.image import container_image, go_quote
@@ -133,15 +130,6 @@ def vllm_args(
     return out + engine_args(md) + extra_args(md)
 
 
-def _mount_path(volume: StorageVolume) -> str:
-    if volume.mount_path:
-        return volume.mount_path
-    return {
-        VolumePurpose.MODEL_CACHE: DEFAULT_MODEL_CACHE_MOUNT_PATH,
-        VolumePurpose.COMPILATION_CACHE: DEFAULT_COMPILATION_CACHE_MOUNT_PATH,
-    }.get(volume.purpose, "")
-
-
 def volumes(md: ModelDeployment, gpus: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Pod volumes and container mounts: ``/dev/shm`` when gpus > 1, then storage volumes."""
     pod: list[dict[str, Any]] = []
@@ -149,11 +137,10 @@ def volumes(md: ModelDeployment, gpus: int) -> tuple[list[dict[str, Any]], list[
     if gpus > 1:
         pod.append({"name": SHM_VOLUME, "emptyDir": {"medium": "Memory", "sizeLimit": SHM_SIZE}})
         mounts.append({"name": SHM_VOLUME, "mountPath": SHM_PATH})
-    storage = md.spec.model.storage
-    for volume in (storage.volumes if storage is not None else None) or []:
+    for volume in storage_volumes(md):
         claim = volume.resolved_claim_name(md.metadata.name or "")
         pod.append({"name": volume.name, "persistentVolumeClaim": {"claimName": claim}})
-        if path := _mount_path(volume):
+        if path := mount_path(volume):
             mount: dict[str, Any] = {"name": volume.name, "mountPath": path}
             if volume.read_only:
                 mount["readOnly"] = True
@@ -192,13 +179,10 @@ def transform(md: ModelDeployment, *, resolved_image: str | None = None) -> Rend
     if engine != EngineType.VLLM:
         raise TransformError(f"vLLM provider only supports vllm engine, got {engine}")
     image = container_image(md, resolved_image)
-    if md.spec.resolved_serving_mode() != ServingMode.DISAGGREGATED:
-        workload = _workload(md, Component.AGGREGATED, replicas(md), aggregated_sizing(md), image)
-        return render_workloads(md, [workload])
-    # Unreachable through the reconcile (check() refuses the mode) but kept like the reference.
-    decode, prefill = disaggregated_components(md, require_gpu=True)
+    # Disaggregated is unreachable through the reconcile (check() refuses the mode) but kept
+    # like the reference.
     workloads = [
-        _workload(md, component, part.replicas, component_sizing(part), image)
-        for component, part in ((Component.DECODE, decode), (Component.PREFILL, prefill))
+        _workload(md, component, count, sizing, image)
+        for component, count, sizing in planned_components(md, require_gpu=True)
     ]
     return render_workloads(md, workloads)

@@ -7,6 +7,7 @@ because nothing else takes part in selection.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Final
 
 from airunway.api import InferenceProviderConfig, ModelDeployment, ModelDeploymentStatus
@@ -109,9 +110,20 @@ def engines_ipc(
     return ipc(name, spec, ready=ready)
 
 
+def registered_spec(name: str) -> dict[str, Any]:
+    """``spec`` of the InferenceProviderConfig provider ``name`` registers (its config.py)."""
+    module = importlib.import_module(f"airunway.providers.{name}.config")
+    spec: dict[str, Any] = module.config("test")["spec"]
+    return spec
+
+
 def shipped(*names: str, ready: bool = True) -> list[InferenceProviderConfig]:
-    """The shipped InferenceProviderConfigs of ``names``, in the order given."""
-    return [ipc(name, SHIPPED_SPECS[name], ready=ready) for name in names]
+    """The InferenceProviderConfigs the providers ``names`` register, in the order given.
+
+    Built by each provider's own ``config.py``; ``SHIPPED_SPECS`` (the spec's transcription)
+    must agree with them on everything selection reads (test_selection_registered_configs.py).
+    """
+    return [ipc(name, registered_spec(name), ready=ready) for name in names]
 
 
 def md(

@@ -1,0 +1,23 @@
+"""The Dynamo provider process: the SDK runtime, ready while the DGD CRD is served (§0.3).
+
+No upstream-controller probe and no pre-step yet: Dynamo's managed storage (PVCs and the model
+download Job before the graph, spec §2.5) arrives with the SDK storage capability of issue 6.
+TODO(issue 6): pass ``prepare=`` the SDK storage pre-step once ``providers.sdk.storage`` exists.
+"""
+
+from __future__ import annotations
+
+from airunway.providers.dynamo.config import UPSTREAM_CRD_VERSION, definition
+from airunway.providers.dynamo.transform import API_VERSION, KIND
+from airunway.providers.sdk.operator import ProviderProcess
+from airunway.providers.sdk.settings import ProviderSettings
+
+
+def build(settings: ProviderSettings) -> ProviderProcess:
+    """The Dynamo provider process."""
+    return ProviderProcess(
+        definition(),
+        settings,
+        upstream_version=UPSTREAM_CRD_VERSION,
+        upstream_kind=(API_VERSION, KIND),
+    )

@@ -20,7 +20,7 @@ from airunway.api import (
     EngineType,
     ServingMode,
 )
-from airunway.providers.sdk import gojson
+from airunway.providers.sdk import gojson, storage
 from airunway.providers.sdk.base import Manifest, Messages, ProviderDefinition
 from airunway.providers.sdk.workloads import KINDS
 from airunway.providers.vllm.status import translate
@@ -107,7 +107,8 @@ def definition() -> ProviderDefinition:
         check=check,
         transform=transform,
         translate=translate,
-        kinds=KINDS,
+        kinds=KINDS + storage.KINDS,
+        managed_storage=True,
     )
 
 
@@ -125,4 +126,5 @@ RBAC_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
         ["get", "list", "watch", "create", "patch", "update", "delete"],
         "its Service",
     ),
+    *storage.RBAC_RULES,
 )

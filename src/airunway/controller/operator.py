@@ -27,7 +27,13 @@ from airunway.api import (
 )
 from airunway.controller.gateway.detect import WATCHED_CRDS, GatewayDetector
 from airunway.controller.gateway.reconcile import GatewayConfig, GatewayReconciler
-from airunway.controller.gateway.render import DEFAULT_EPP_PORT, POOL, ROUTE, GatewayRef
+from airunway.controller.gateway.render import (
+    DEFAULT_EPP_PORT,
+    GATEWAY_GROUP,
+    POOL,
+    ROUTE,
+    GatewayRef,
+)
 from airunway.controller.metrics import ControllerMetrics
 from airunway.controller.migration import run_migration
 from airunway.controller.reconciler import Reconciler
@@ -217,6 +223,12 @@ class Controller:
                 self.gateway.detector.invalidate()
                 for key in list(self.store.deployments):
                     self.queue.add(key)
+
+        @kopf.on.event(GATEWAY_GROUP, "v1", "gateways", registry=registry)
+        async def gateway_event(**_: Any) -> None:  # noqa: ANN401
+            # a Gateway appearing (after NoGateway) or changing address or listeners
+            for key in list(self.store.deployments):
+                self.queue.add(key)
 
         for api, kind in (POOL, ROUTE):
             group, _, version = api.rpartition("/")

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
 from airunway.api import (
     ANNOTATION_BBR_RESTARTED,
     ANNOTATION_DYNAMO_TEST_BACKEND,
@@ -31,6 +29,7 @@ from airunway.api import (
 )
 from airunway.controller.gateway import render, rules
 from airunway.controller.gateway.detect import GatewayDetector
+from airunway.controller.gateway.discovery import served_model
 from airunway.controller.gateway.render import GatewayRef
 from airunway.controller.gateway.result import GatewayResult
 from airunway.kube.client import Kube, Manifest
@@ -38,8 +37,6 @@ from airunway.kube.errors import ConflictError, KubeError, NotFoundError
 
 log = logging.getLogger(__name__)
 BBR_DEPLOYMENT = "body-based-router"
-DISCOVERY_TIMEOUT = 5.0
-DISCOVERY_LIMIT = 1 << 20
 POOL_RETRY_SECONDS = 5.0
 CONFIGURED = "InferencePool and HTTPRoute created"
 ROUTE_NOT_ALLOWED = "RouteNotAllowed"
@@ -355,24 +352,12 @@ class GatewayReconciler:
 
     async def _discover(self, md: ModelDeployment) -> str | None:
         """The served model name from ``/v1/models`` of the backing Service, if it answers."""
-        if not self._config.model_discovery:
-            return None
         endpoint = md.status.endpoint if md.status is not None else None
-        if endpoint is None or not endpoint.service:
+        if not self._config.model_discovery or endpoint is None or not endpoint.service:
             return None
         port_spec = rules.service_port(await self._service(md))
         port = (port_spec or {}).get("port") or endpoint.port or render.DEFAULT_TARGET_PORT
-        url = f"http://{endpoint.service}.{md.metadata.namespace}.svc:{port}/v1/models"
-        try:
-            async with httpx.AsyncClient(timeout=DISCOVERY_TIMEOUT, trust_env=False) as client:
-                response = await client.get(url)
-            if response.status_code != 200 or len(response.content) > DISCOVERY_LIMIT:  # noqa: PLR2004
-                return None
-            data = response.json().get("data") or []
-            model = data[0].get("id") if data and isinstance(data[0], dict) else None
-        except (httpx.HTTPError, ValueError, AttributeError):
-            return None
-        return str(model) if model else None
+        return await served_model(f"http://{endpoint.service}.{md.metadata.namespace}.svc:{port}")
 
     async def cleanup(
         self, md: ModelDeployment, configs: Sequence[InferenceProviderConfig]

@@ -193,8 +193,8 @@ async def start_playground_services(
 ) -> dict[str, ControllerProcess]:
     """Everything the playground runs next to the control plane, each under its own RBAC.
 
-    The core controller (webhook registered by URL), the stand-in image registry and the
-    simulated KAITO operator, then the KAITO and Direct vLLM providers.
+    The core controller (webhook registered by URL), the stand-in image registry, the
+    simulated KAITO operator and the simulated Gateway, then the KAITO and Direct vLLM providers.
     """
     rbac = cluster.settings.project_crds.parent / "rbac"
     kubeconfig = await service_account_kubeconfig(
@@ -223,6 +223,13 @@ async def start_playground_services(
                 f"--ready-delay={sim_ready_delay}",
             ],
             logs / "sim-kaito.log",
+        )
+    )
+    cluster.add_record(
+        process.start(
+            "sim-gateway",
+            [*AIRUNWAY, "sim", "gateway", "run", f"--kubeconfig={cluster.kubeconfig}"],
+            logs / "sim-gateway.log",
         )
     )
     overrides = json.dumps({"registry-1.docker.io": f"http://127.0.0.1:{registry_port}"})

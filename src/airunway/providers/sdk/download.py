@@ -107,6 +107,8 @@ def download(
         code = exc.response.status_code if exc.response is not None else 0
         permanent = code in {_HTTP_UNAUTHORIZED, _HTTP_FORBIDDEN}
         raise DownloadError(f"reading model {model_id} failed: {exc}", permanent=permanent) from exc
+    except Exception as exc:
+        raise DownloadError(f"reading model {model_id} failed: {exc}", permanent=False) from exc
     files = info.siblings or []
     needed = sum(f.size or 0 for f in files)
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -123,6 +125,6 @@ def download(
         path = snapshot_download(
             model_id, revision=sha, cache_dir=cache_dir, endpoint=endpoint, token=token
         )
-    except HfHubHTTPError as exc:
+    except Exception as exc:
         raise DownloadError(f"downloading model {model_id} failed: {exc}", permanent=False) from exc
     return Downloaded(Path(path), sha or "", len(files), needed)

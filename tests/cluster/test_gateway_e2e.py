@@ -283,3 +283,20 @@ async def test_deleting_a_deployment_garbage_collects_its_gateway_objects(stack:
         )
 
     await wait_for(collected, timeout=60, what="beta and its gateway objects to be deleted")
+
+
+async def test_the_gateway_stops_admitting_a_namespace_without_gateway_deployments(
+    stack: Stack,
+) -> None:
+    kube = stack.kube
+    gateway_api = "gateway.networking.k8s.io/v1"
+    # alpha (gateway disabled) stays; the last two that use the gateway go
+    for name in ("early", "explicit"):
+        await kube.delete(MD_API, MD_KIND, name, NS)
+
+    async def released() -> bool:
+        gateway = await kube.get(gateway_api, "Gateway", GW, GW_NS)
+        namespaces = gateway["spec"]["listeners"][0]["allowedRoutes"]["namespaces"]
+        return bool(namespaces == {"from": "Same"})
+
+    await wait_for(released, timeout=60, what=f"the Gateway to stop admitting {NS}")

@@ -89,6 +89,7 @@ class Reconciler:
                 raw = await self._kube.get(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace)
             except NotFoundError:
                 self._metrics.forget(key)
+                await self._release_namespace(namespace)
                 return
         meta = raw.get("metadata", {})
         if meta.get("deletionTimestamp"):
@@ -130,6 +131,13 @@ class Reconciler:
             created=_timestamp(meta.get("creationTimestamp")),
         )
 
+    async def _release_namespace(self, namespace: str) -> None:
+        """The deployment is gone: the Gateway may stop admitting its namespace (§4.8)."""
+        if self._gateway is None:
+            return
+        others = [body for (ns, _), body in self._store.bodies.items() if ns == namespace]
+        await self._gateway.release_namespace(namespace, others)
+
     async def _gateway_step(
         self, key: MDKey, raw: dict[str, Any], configs: list[InferenceProviderConfig]
     ) -> GatewayResult | None:
@@ -141,6 +149,8 @@ class Reconciler:
         except ValidationError:
             return None  # decide() fails the object with the reason
         result = await self._gateway.reconcile(md, configs)
+        if result is not None and result.clear:
+            await self._release_namespace(key[0])
         if result is not None and result.retry_after and self._requeue_after is not None:
             self._requeue_after(key, result.retry_after)
         return result

@@ -29,11 +29,12 @@ from airunway.api import (
 )
 from airunway.controller.gateway import render, rules
 from airunway.controller.gateway.detect import GatewayDetector
-from airunway.controller.gateway.discovery import served_model
+from airunway.controller.gateway.listeners import ListenerConflictError, update_namespaces
+from airunway.controller.gateway.pods import discover, label_pods, serving_service
 from airunway.controller.gateway.render import GatewayRef
 from airunway.controller.gateway.result import GatewayResult
 from airunway.kube.client import Kube, Manifest
-from airunway.kube.errors import ConflictError, KubeError, NotFoundError
+from airunway.kube.errors import KubeError, NotFoundError
 
 log = logging.getLogger(__name__)
 BBR_DEPLOYMENT = "body-based-router"
@@ -68,6 +69,12 @@ class _Context:
     ref: GatewayRef
     provider: rules.ProviderGateway
     annotations: dict[str, str] = field(default_factory=dict)
+
+
+def _uses_gateway(raw: dict[str, Any]) -> bool:
+    """Whether a ModelDeployment (raw) may have routes: gateway not explicitly disabled."""
+    gateway = (raw.get("spec") or {}).get("gateway") or {}
+    return gateway.get("enabled") is not False and not raw["metadata"].get("deletionTimestamp")
 
 
 def _false(reason: str, message: str) -> GatewayResult:
@@ -132,7 +139,7 @@ class GatewayReconciler:
 
     async def _configure(self, ctx: _Context) -> GatewayResult:
         md = ctx.md
-        await self._label_pods(md)
+        await label_pods(self._kube, md, await serving_service(self._kube, md))
         await self._admit_namespace(ctx)
         if ctx.provider.manages_pool:
             pool = await self._provider_pool(ctx)
@@ -142,7 +149,11 @@ class GatewayReconciler:
             pool = await self._default_pool(ctx)
             await self._epp(ctx)
         meta = pool["metadata"]
-        discovered = await self._discover(md) if rules.needs_discovery(md, ctx.provider) else None
+        discovered = (
+            await discover(self._kube, md)
+            if self._config.model_discovery and rules.needs_discovery(md, ctx.provider)
+            else None
+        )
         name = rules.model_name(md, ctx.provider, discovered)
         if not (md.spec.gateway and md.spec.gateway.http_route_ref):
             await self._route(ctx, name, (meta["name"], meta["namespace"]))
@@ -158,33 +169,6 @@ class GatewayReconciler:
 
     # --- pods, namespace admission -----------------------------------------------------------
 
-    async def _service(self, md: ModelDeployment) -> Manifest | None:
-        endpoint = md.status.endpoint if md.status is not None else None
-        if endpoint is None or not endpoint.service:
-            return None
-        try:
-            return await self._kube.get("v1", "Service", endpoint.service, md.metadata.namespace)
-        except KubeError:
-            return None
-
-    async def _label_pods(self, md: ModelDeployment) -> None:
-        """Label the serving pods so the pool selects them (errors only logged)."""
-        service = await self._service(md)
-        selector = ((service or {}).get("spec") or {}).get("selector")
-        if not selector:
-            return
-        name, namespace = md.metadata.name or "", md.metadata.namespace or ""
-        try:
-            pods = await self._kube.list("v1", "Pod", namespace, labels=selector)
-            for pod in pods:
-                if (pod["metadata"].get("labels") or {}).get(render.POD_LABEL) == name:
-                    continue
-                labels = {render.POD_LABEL: name}
-                meta = {"name": pod["metadata"]["name"], "namespace": namespace, "labels": labels}
-                await self._kube.apply({"apiVersion": "v1", "kind": "Pod", "metadata": meta})
-        except KubeError as exc:
-            log.warning("labelling the pods of %s/%s failed: %s", namespace, name, exc)
-
     async def _admit_namespace(self, ctx: _Context) -> None:
         """Make the Gateway accept routes from the ModelDeployment's namespace (§4.8)."""
         namespace = ctx.md.metadata.namespace or ""
@@ -196,31 +180,23 @@ class GatewayReconciler:
                 f"Gateway {ctx.ref} does not allow HTTPRoutes from namespace {namespace} "
                 "(spec.listeners[].allowedRoutes)",
             )
-        for _ in range(5):
-            try:
-                gateway = await self._kube.get(*render.GATEWAY, ctx.ref.name, ctx.ref.namespace)
-                wanted = rules.cross_namespaces(gateway) | {namespace}
-                gateway["spec"]["listeners"] = rules.rewritten_listeners(gateway, wanted)
-                ctx.gateway = await self._kube.replace(gateway)
-            except ConflictError:
-                continue
-            except KubeError as exc:
-                raise _Failed(
-                    ConditionReason.GATEWAY_PATCH_FAILED,
-                    f"patching Gateway allowedRoutes: reconciling Gateway allowedRoutes: {exc}",
-                ) from exc
-            return
-        raise _Failed(
-            ConditionReason.GATEWAY_PATCH_FAILED,
-            "patching Gateway allowedRoutes: the Gateway kept changing (conflicts)",
-        )
+        try:
+            written = await update_namespaces(self._kube, ctx.ref, namespace, admit=True)
+        except (KubeError, ListenerConflictError) as exc:
+            raise _Failed(
+                ConditionReason.GATEWAY_PATCH_FAILED,
+                f"patching Gateway allowedRoutes: reconciling Gateway allowedRoutes: {exc}",
+            ) from exc
+        if written is not None:
+            ctx.gateway = written
 
     # --- pool, EPP, route ----------------------------------------------------------------------
 
     async def _default_pool(self, ctx: _Context) -> Manifest:
         md = ctx.md
         endpoint = md.status.endpoint if md.status is not None else None
-        port = rules.target_port(await self._service(md), endpoint.port if endpoint else None)
+        service = await serving_service(self._kube, md)
+        port = rules.target_port(service, endpoint.port if endpoint else None)
         desired = render.inference_pool(md, port, self._config.epp_port)
         try:
             existed = await self._exists(
@@ -350,14 +326,24 @@ class GatewayReconciler:
         except KubeError as exc:
             log.warning("patching body-based-router: %s", exc)
 
-    async def _discover(self, md: ModelDeployment) -> str | None:
-        """The served model name from ``/v1/models`` of the backing Service, if it answers."""
-        endpoint = md.status.endpoint if md.status is not None else None
-        if not self._config.model_discovery or endpoint is None or not endpoint.service:
-            return None
-        port_spec = rules.service_port(await self._service(md))
-        port = (port_spec or {}).get("port") or endpoint.port or render.DEFAULT_TARGET_PORT
-        return await served_model(f"http://{endpoint.service}.{md.metadata.namespace}.svc:{port}")
+    async def release_namespace(self, namespace: str, others: Sequence[dict[str, Any]]) -> None:
+        """Stop admitting ``namespace`` on the Gateway once no ModelDeployment there uses it.
+
+        ``others``: the ModelDeployments (raw) still in the namespace.  Best effort (§4.8):
+        failures are logged, the next deletion or disable tries again.
+        """
+        if not self._config.patch_allowed_routes or any(_uses_gateway(o) for o in others):
+            return
+        try:
+            if not await self.detector.available():
+                return
+            ref = rules.choose_gateway(await self._kube.list(*render.GATEWAY), self._config.gateway)
+            if namespace == ref.namespace:
+                return
+            if await update_namespaces(self._kube, ref, namespace, admit=False) is not None:
+                log.info("Gateway %s no longer admits routes from %s", ref, namespace)
+        except (KubeError, rules.NoGatewayError, ListenerConflictError) as exc:
+            log.warning("releasing namespace %s on the Gateway failed: %s", namespace, exc)
 
     async def cleanup(
         self, md: ModelDeployment, configs: Sequence[InferenceProviderConfig]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import yaml
 
 from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.services import ControllerProcess, start_playground_services
@@ -21,6 +22,7 @@ from airunway.kube.client import Kube
 from airunway.kube.errors import ForbiddenError, NotFoundError
 from airunway.kube.wait import wait_for
 from tests.support.md import MD_API, MD_KIND, condition, md, wait_status
+from tests.support.reference_fixtures import REPO_ROOT
 
 pytestmark = pytest.mark.cluster
 HEARTBEAT = 2.0
@@ -130,6 +132,25 @@ async def test_the_model_comes_up_behind_the_simulated_gateway(stack: Stack) -> 
         "gateway.networking.k8s.io/v1", "Gateway", "inference-gateway", "airunway-gateway"
     )
     assert gateway["status"]["listeners"][0]["attachedRoutes"] >= 1
+
+
+async def test_the_cached_example_downloads_once_then_runs(stack: Stack) -> None:
+    kube = stack.kube
+    example = yaml.safe_load((REPO_ROOT / "examples" / "vllm-qwen-cached.yaml").read_text())
+    await kube.apply(example)
+    name, namespace = example["metadata"]["name"], example["metadata"]["namespace"]
+    obj = await wait_status(kube, name, namespace, "Running", lambda o: _phase(o) == "Running", 120)
+    downloaded = condition(obj, "ModelDownloaded")
+    assert downloaded is not None
+    assert downloaded["status"] == "True"
+    claim = await kube.get("v1", "PersistentVolumeClaim", f"{name}-model-cache", namespace)
+    assert claim["spec"]["storageClassName"] == "airunway-sim"  # the simulated provisioner's
+    assert claim["status"]["phase"] == "Bound"
+    jobs = await kube.list(
+        "batch/v1", "Job", namespace, labels={"airunway.ai/model-deployment": name}
+    )
+    assert len(jobs) == 1  # one download for both replicas
+    assert obj["status"]["replicas"]["ready"] == 2
 
 
 async def test_drift_of_the_deployment_is_corrected(stack: Stack) -> None:

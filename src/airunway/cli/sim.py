@@ -28,6 +28,11 @@ gateway_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(gateway_app, name="gateway")
+volumes_app = typer.Typer(
+    help="Simulated volume provisioner (StorageClass airunway-sim; no real disks).",
+    no_args_is_help=True,
+)
+app.add_typer(volumes_app, name="volumes")
 
 
 @kaito_app.command("run")
@@ -93,6 +98,33 @@ async def _main_gateway(settings: SimSettings) -> None:
 
     kube = Kube.connect(settings.kubeconfig, field_manager=settings.field_manager)
     simulator = GatewaySimulator(kube, settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, simulator.stop)
+    try:
+        await simulator.run()
+    finally:
+        await kube.close()
+
+
+@volumes_app.command("run")
+def run_volumes(
+    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
+    log_level: str = typer.Option("INFO", help="Logging level."),
+) -> None:
+    """Run the volume provisioner simulator until SIGINT/SIGTERM."""
+    flags: dict[str, Any] = {"kubeconfig": kubeconfig, "field_manager": "airunway-sim-volumes"}
+    settings = load_settings(SimSettings, "simulator", flags)
+    setup_logging(log_level)
+    asyncio.run(_main_volumes(settings))
+
+
+async def _main_volumes(settings: SimSettings) -> None:
+    from airunway.kube.client import Kube  # noqa: PLC0415 - heavy, only when running
+    from airunway.sim.volumes import VolumeSimulator  # noqa: PLC0415 - only when running
+
+    kube = Kube.connect(settings.kubeconfig, field_manager=settings.field_manager)
+    simulator = VolumeSimulator(kube, settings)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, simulator.stop)

@@ -194,7 +194,8 @@ async def start_playground_services(
     """Everything the playground runs next to the control plane, each under its own RBAC.
 
     The core controller (webhook registered by URL), the stand-in image registry, the
-    simulated KAITO operator and the simulated Gateway, then the KAITO and Direct vLLM providers.
+    simulated KAITO operator, Gateway and volume provisioner, then the KAITO and Direct vLLM
+    providers.
     """
     rbac = cluster.settings.project_crds.parent / "rbac"
     kubeconfig = await service_account_kubeconfig(
@@ -223,6 +224,13 @@ async def start_playground_services(
                 f"--ready-delay={sim_ready_delay}",
             ],
             logs / "sim-kaito.log",
+        )
+    )
+    cluster.add_record(
+        process.start(
+            "sim-volumes",
+            [*AIRUNWAY, "sim", "volumes", "run", f"--kubeconfig={cluster.kubeconfig}"],
+            logs / "sim-volumes.log",
         )
     )
     cluster.add_record(

@@ -27,7 +27,7 @@ from airunway.devcluster.services import (
 from airunway.kube.client import Kube
 from airunway.kube.errors import NotFoundError
 from airunway.kube.wait import wait_for
-from tests.support.md import MD_API, MD_KIND, condition, md, wait_status
+from tests.support.md import MD_API, MD_KIND, condition, ipc, md, register_ready, wait_status
 
 pytestmark = pytest.mark.cluster
 IMAGE = "vllm/vllm-openai@sha256:" + "b" * 64
@@ -227,6 +227,72 @@ async def test_two_deployments_behind_one_gateway_route_by_model_name(stack: Sta
         assert routes[name]["spec"]["parentRefs"][0]["namespace"] == GW_NS
 
 
+async def test_a_provider_managed_pool_in_another_namespace_gets_a_reference_grant(
+    stack: Stack,
+) -> None:
+    kube = stack.kube
+    await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "pools"}})
+    capability = {
+        "name": "vllm",
+        "servingModes": ["aggregated"],
+        "gpuSupport": True,
+        "gateway": {
+            "managesInferencePool": True,
+            "inferencePoolNamePattern": "{name}-pool",
+            "inferencePoolNamespace": "pools",
+        },
+    }
+    await register_ready(kube, ipc("managed", [capability]))
+    await kube.apply(
+        md(
+            "dyn",
+            NS,
+            provider={"name": "managed"},
+            engine={"type": "vllm"},
+            resources={"gpu": {"count": 1}},
+        )
+    )
+    await wait_status(kube, "dyn", NS, "provider", lambda o: "provider" in (o.get("status") or {}))
+    # this test plays the provider: it reports Running (the core reconciles only then)
+    shim = stack.cluster.connect("managed-provider")
+    try:
+        status = {"phase": "Running", "endpoint": {"service": "dyn-frontend", "port": 8000}}
+        await shim.apply_status(
+            {"apiVersion": MD_API, "kind": MD_KIND, "metadata": {"name": "dyn", "namespace": NS}}
+            | {"status": status}
+        )
+    finally:
+        await shim.close()
+    # the provider's operator creates its pool, later and elsewhere
+    await kube.apply(
+        {
+            "apiVersion": POOL[0],
+            "kind": POOL[1],
+            "metadata": {"name": "dyn-pool", "namespace": "pools"},
+            "spec": {
+                "selector": {"matchLabels": {"app": "dyn"}},
+                "targetPorts": [{"number": 8000}],
+                "endpointPickerRef": {"name": "dyn-epp", "port": {"number": 9002}},
+            },
+        }
+    )
+    await _gateway_ready(kube, "dyn", "GatewayConfigured")
+    pool = await kube.get(*POOL, "dyn-pool", "pools")
+    grant = await kube.get(
+        "gateway.networking.k8s.io/v1beta1", "ReferenceGrant", "dyn-pool-referencegrant", "pools"
+    )
+    assert grant["metadata"]["ownerReferences"][0]["uid"] == pool["metadata"]["uid"]
+    assert grant["spec"]["from"] == [
+        {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": NS}
+    ]
+    route = await kube.get(*ROUTE, "dyn", NS)
+    backend = route["spec"]["rules"][0]["backendRefs"][0]
+    assert (backend["name"], backend["namespace"]) == ("dyn-pool", "pools")
+    # no pool and no endpoint picker of the core's own for a provider-managed pool
+    assert await _absent(kube, *POOL, "dyn")
+    assert await _absent(kube, "apps/v1", "Deployment", "dyn-epp")
+
+
 async def test_drift_of_a_route_is_corrected(stack: Stack) -> None:
     kube = stack.kube
     await _gateway_ready(kube, "alpha", "GatewayConfigured")
@@ -290,8 +356,8 @@ async def test_the_gateway_stops_admitting_a_namespace_without_gateway_deploymen
 ) -> None:
     kube = stack.kube
     gateway_api = "gateway.networking.k8s.io/v1"
-    # alpha (gateway disabled) stays; the last two that use the gateway go
-    for name in ("early", "explicit"):
+    # alpha (gateway disabled) stays; the last ones that use the gateway go
+    for name in ("early", "explicit", "dyn"):
         await kube.delete(MD_API, MD_KIND, name, NS)
 
     async def released() -> bool:

@@ -293,6 +293,37 @@ async def test_a_provider_managed_pool_in_another_namespace_gets_a_reference_gra
     assert await _absent(kube, "apps/v1", "Deployment", "dyn-epp")
 
 
+async def test_a_route_deleted_by_a_user_is_not_recreated(stack: Stack) -> None:
+    kube = stack.kube
+    obj = await _gateway_ready(kube, "explicit", "GatewayConfigured")
+    assert obj["metadata"]["annotations"]["airunway.ai/httproute-created"] == "true"
+    await kube.delete(*ROUTE, "explicit", NS)
+    # a spec change makes the controller reconcile (and re-render) everything else
+    body = md(
+        "explicit",
+        NS,
+        provider={"name": "vllm"},
+        engine={"type": "vllm", "image": IMAGE},
+        resources={"gpu": {"count": 1}},
+        gateway={"enabled": True, "modelName": "renamed"},
+    )
+    await kube.apply(body)
+    generation = (await kube.get(MD_API, MD_KIND, "explicit", NS))["metadata"]["generation"]
+    await wait_status(
+        kube,
+        "explicit",
+        NS,
+        "the new generation reconciled",
+        lambda o: (
+            (o["status"].get("gateway") or {}).get("modelName") == "renamed"
+            and o["status"].get("observedGeneration") == generation
+        ),
+        60,
+    )
+    assert await _absent(kube, *ROUTE, "explicit")
+    assert not await _absent(kube, *POOL, "explicit")
+
+
 async def test_drift_of_a_route_is_corrected(stack: Stack) -> None:
     kube = stack.kube
     await _gateway_ready(kube, "alpha", "GatewayConfigured")

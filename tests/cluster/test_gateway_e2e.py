@@ -145,6 +145,22 @@ async def test_without_gateway_crds_nothing_is_created_and_nothing_fails(stack: 
 
 async def test_crds_installed_while_running_are_picked_up(stack: Stack) -> None:
     kube = stack.kube
+    # a body-based router (installed by the user, as upstream): restarted when a pool appears
+    labels = {"app": "body-based-router"}
+    await kube.apply(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "body-based-router", "namespace": GW_NS},
+            "spec": {
+                "selector": {"matchLabels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {"containers": [{"name": "bbr", "image": "example.test/bbr:1"}]},
+                },
+            },
+        }
+    )
     upstream = stack.cluster.settings.upstream_crds
     await install_crds(
         kube,
@@ -193,6 +209,8 @@ async def test_crds_installed_while_running_are_picked_up(stack: Stack) -> None:
         for api, kind in EPP_KINDS:
             epp = await kube.get(api, kind, f"{name}-epp", NS)
             assert epp["metadata"]["ownerReferences"][0]["uid"] == uid
+    bbr = await kube.get("apps/v1", "Deployment", "body-based-router", GW_NS)
+    assert "airunway.ai/restartedAt" in bbr["spec"]["template"]["metadata"]["annotations"]
     # the serving pods carry the label the pool selects by
     pods = await kube.list("v1", "Pod", NS, labels={"airunway.ai/model-deployment": "early"})
     assert pods

@@ -311,7 +311,11 @@ class GatewayReconciler:
         """Restart the body-based router so it learns the new pool (errors only logged)."""
         explicit = self._config.gateway is not None
         namespace = rules.bbr_namespace(ctx.gateway, explicit=explicit)
-        if not await self._exists("apps/v1", "Deployment", BBR_DEPLOYMENT, namespace):
+        try:
+            if not await self._exists("apps/v1", "Deployment", BBR_DEPLOYMENT, namespace):
+                return
+        except KubeError as exc:
+            log.warning("reading body-based-router: %s", exc)
             return
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         template: dict[str, Any] = {"metadata": {"annotations": {ANNOTATION_RESTARTED_AT: stamp}}}

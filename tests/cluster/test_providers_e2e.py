@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import yaml
 
 from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.services import ControllerProcess, start_playground_services
@@ -24,6 +25,7 @@ from airunway.kube.client import Kube
 from airunway.kube.errors import ForbiddenError, NotFoundError
 from airunway.kube.wait import wait_for
 from tests.support.md import MD_API, MD_KIND, condition, md, wait_status
+from tests.support.reference_fixtures import REPO_ROOT
 
 pytestmark = pytest.mark.cluster
 HEARTBEAT = 2.0
@@ -41,7 +43,9 @@ class Stack:
 async def stack() -> AsyncIterator[Stack]:
     name = f"e2e-{uuid.uuid4().hex[:6]}"
     settings = DevCluster(name).settings
-    cluster = DevCluster(name, crd_dirs=[settings.upstream_crds / "kaito", settings.project_crds])
+    upstream = settings.upstream_crds
+    crds = [upstream / d for d in ("kaito", "gateway-api", "gateway-api-inference-extension")]
+    cluster = DevCluster(name, crd_dirs=[*crds, settings.project_crds])
     try:
         await cluster.up()
         providers = await start_playground_services(
@@ -117,6 +121,59 @@ async def test_vllm_model_deployment_runs_on_a_gpu_node(stack: Stack) -> None:
     pods = await kube.list("v1", "Pod", "models", labels={"airunway.ai/deployment": "qwen"})
     node = await kube.get("v1", "Node", pods[0]["spec"]["nodeName"])
     assert int(node["status"]["allocatable"]["nvidia.com/gpu"]) >= 2
+
+
+async def test_the_model_comes_up_behind_the_simulated_gateway(stack: Stack) -> None:
+    kube = stack.kube
+
+    def configured(obj: dict[str, Any]) -> bool:
+        ready = condition(obj, "GatewayReady")
+        return ready is not None and ready["reason"] == "GatewayConfigured"
+
+    obj = await wait_status(kube, "qwen", "models", "GatewayReady", configured, 60)
+    gateway = await kube.get(
+        "gateway.networking.k8s.io/v1", "Gateway", "inference-gateway", "airunway-gateway"
+    )
+    programmed = condition(gateway, "Programmed")
+    assert programmed is not None
+    assert programmed["status"] == "True"
+    address = gateway["status"]["addresses"][0]["value"]
+    assert obj["status"]["gateway"] == {
+        "endpoint": address,
+        "modelName": "Qwen/Qwen3-0.6B",
+        "gatewayNamespace": "airunway-gateway",
+        "apiFormats": ["openai-chat", "openai-responses", "anthropic-messages"],
+    }
+
+    async def route_accepted() -> bool:
+        route = await kube.get("gateway.networking.k8s.io/v1", "HTTPRoute", "qwen", "models")
+        parents = (route.get("status") or {}).get("parents") or []
+        return bool(parents) and all(c["status"] == "True" for c in parents[0]["conditions"])
+
+    await wait_for(route_accepted, timeout=30, what="the simulated Gateway to accept the route")
+    gateway = await kube.get(
+        "gateway.networking.k8s.io/v1", "Gateway", "inference-gateway", "airunway-gateway"
+    )
+    assert gateway["status"]["listeners"][0]["attachedRoutes"] >= 1
+
+
+async def test_the_cached_example_downloads_once_then_runs(stack: Stack) -> None:
+    kube = stack.kube
+    example = yaml.safe_load((REPO_ROOT / "examples" / "vllm-qwen-cached.yaml").read_text())
+    await kube.apply(example)
+    name, namespace = example["metadata"]["name"], example["metadata"]["namespace"]
+    obj = await wait_status(kube, name, namespace, "Running", lambda o: _phase(o) == "Running", 120)
+    downloaded = condition(obj, "ModelDownloaded")
+    assert downloaded is not None
+    assert downloaded["status"] == "True"
+    claim = await kube.get("v1", "PersistentVolumeClaim", f"{name}-model-cache", namespace)
+    assert claim["spec"]["storageClassName"] == "airunway-sim"  # the simulated provisioner's
+    assert claim["status"]["phase"] == "Bound"
+    jobs = await kube.list(
+        "batch/v1", "Job", namespace, labels={"airunway.ai/model-deployment": name}
+    )
+    assert len(jobs) == 1  # one download for both replicas
+    assert obj["status"]["replicas"]["ready"] == 2
 
 
 async def test_drift_of_the_deployment_is_corrected(stack: Stack) -> None:

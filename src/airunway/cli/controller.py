@@ -44,6 +44,13 @@ def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
     enable_provider_selector: bool | None = typer.Option(
         None, help="Auto-select engine and provider."
     ),
+    gateway_name: str | None = typer.Option(None, help="Gateway routes attach to (+namespace)."),
+    gateway_namespace: str | None = typer.Option(None, help="Namespace of --gateway-name."),
+    epp_service_port: int | None = typer.Option(None, help="Endpoint picker port (9002)."),
+    epp_image: str | None = typer.Option(None, help="Default endpoint picker image."),
+    patch_gateway_allowed_routes: bool | None = typer.Option(
+        None, help="Admit ModelDeployment namespaces in the Gateway's listeners."
+    ),
     log_level: str = typer.Option("INFO", help="Logging level."),
 ) -> None:
     """Run one controller replica until SIGINT/SIGTERM."""
@@ -61,6 +68,11 @@ def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
         "health_port": health_port,
         "metrics_port": metrics_port,
         "enable_provider_selector": enable_provider_selector,
+        "gateway_name": gateway_name,
+        "gateway_namespace": gateway_namespace,
+        "epp_service_port": epp_service_port,
+        "epp_image": epp_image,
+        "patch_gateway_allowed_routes": patch_gateway_allowed_routes,
     }
     settings = load_settings(ControllerSettings, "controller", flags)
     setup_logging(log_level)

@@ -1,4 +1,4 @@
-"""``airunway sim kaito run``: a SIMULATOR of an upstream operator, for kwok clusters.
+"""``airunway sim kaito run``, ``sim gateway run``: SIMULATORS of upstream parts, for kwok.
 
 Not the real operator: see :mod:`airunway.sim`.  Flags override ``AIRUNWAY_SIM_*`` environment
 settings; a bad value stops the process at start with pydantic's message.
@@ -31,6 +31,16 @@ kuberay_app = typer.Typer(
     help="Simulated KubeRay operator (ray-project/kuberay v1.3).", no_args_is_help=True
 )
 app.add_typer(kuberay_app, name="kuberay")
+gateway_app = typer.Typer(
+    help="Simulated Gateway API implementation (statuses only, no data plane).",
+    no_args_is_help=True,
+)
+app.add_typer(gateway_app, name="gateway")
+volumes_app = typer.Typer(
+    help="Simulated volume provisioner (StorageClass airunway-sim; no real disks).",
+    no_args_is_help=True,
+)
+app.add_typer(volumes_app, name="volumes")
 
 
 @kaito_app.command("run")
@@ -126,3 +136,57 @@ def registry(
     from airunway.sim.registry import run_registry  # noqa: PLC0415 - only this command needs it
 
     run_registry(port)
+
+
+@gateway_app.command("run")
+def run_gateway(
+    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
+    log_level: str = typer.Option("INFO", help="Logging level."),
+) -> None:
+    """Run the gateway simulator until SIGINT/SIGTERM."""
+    flags: dict[str, Any] = {"kubeconfig": kubeconfig, "field_manager": "airunway-sim-gateway"}
+    settings = load_settings(SimSettings, "simulator", flags)
+    setup_logging(log_level)
+    asyncio.run(_main_gateway(settings))
+
+
+async def _main_gateway(settings: SimSettings) -> None:
+    from airunway.kube.client import Kube  # noqa: PLC0415 - heavy, only when running
+    from airunway.sim.gateway import GatewaySimulator  # noqa: PLC0415 - only when running
+
+    kube = Kube.connect(settings.kubeconfig, field_manager=settings.field_manager)
+    simulator = GatewaySimulator(kube, settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, simulator.stop)
+    try:
+        await simulator.run()
+    finally:
+        await kube.close()
+
+
+@volumes_app.command("run")
+def run_volumes(
+    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
+    log_level: str = typer.Option("INFO", help="Logging level."),
+) -> None:
+    """Run the volume provisioner simulator until SIGINT/SIGTERM."""
+    flags: dict[str, Any] = {"kubeconfig": kubeconfig, "field_manager": "airunway-sim-volumes"}
+    settings = load_settings(SimSettings, "simulator", flags)
+    setup_logging(log_level)
+    asyncio.run(_main_volumes(settings))
+
+
+async def _main_volumes(settings: SimSettings) -> None:
+    from airunway.kube.client import Kube  # noqa: PLC0415 - heavy, only when running
+    from airunway.sim.volumes import VolumeSimulator  # noqa: PLC0415 - only when running
+
+    kube = Kube.connect(settings.kubeconfig, field_manager=settings.field_manager)
+    simulator = VolumeSimulator(kube, settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, simulator.stop)
+    try:
+        await simulator.run()
+    finally:
+        await kube.close()

@@ -8,8 +8,10 @@ path of the algorithm a unit test and keeps the reconciler a thin I/O shell.
 What the core owns in ``status``: ``observedGeneration``, ``phase`` (it writes ``Pending`` and
 ``Failed``; otherwise it re-asserts the current value so that its apply never drops it),
 ``message`` (only on its failure paths), ``provider.name``/``selectedReason``, ``engine``,
-``image`` on an image conflict, and the conditions ``Validated``, ``EngineSelected``,
-``ProviderSelected``, ``ImageResolved``.  Everything else is a provider's.
+``image`` on an image conflict, ``gateway`` (spec §4.4 step 11), and the conditions
+``Validated``, ``EngineSelected``, ``ProviderSelected``, ``ImageResolved``, ``GatewayReady``.
+Everything else is a provider's.  The gateway step's API calls happen before this decision
+(:mod:`airunway.controller.gateway`); its outcome comes in as a :class:`GatewayResult`.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from airunway.api import (
     ConditionStatus,
     ConditionType,
     DeploymentPhase,
+    GatewayStatus,
     ImageStatus,
     InferenceProviderConfig,
     ModelDeployment,
     ModelDeploymentStatus,
     ProviderStatus,
 )
+from airunway.controller.gateway.result import GatewayResult
 from airunway.controller.selection import (
     EXPLICIT_PROVIDER_MESSAGE,
     EXPLICIT_PROVIDER_REASON,
@@ -51,6 +55,7 @@ CORE_CONDITIONS = (
     ConditionType.ENGINE_SELECTED,
     ConditionType.PROVIDER_SELECTED,
     ConditionType.IMAGE_RESOLVED,
+    ConditionType.GATEWAY_READY,
 )
 NO_PROVIDER_MESSAGE = "No provider specified and provider-selector not enabled"
 TRUE, FALSE = ConditionStatus.TRUE, ConditionStatus.FALSE
@@ -192,6 +197,19 @@ def _record_unselected(w: _Work, *, enable_selector: bool) -> None:
         w.message = NO_PROVIDER_MESSAGE
 
 
+def _record_gateway(w: _Work, result: GatewayResult) -> None:
+    """Step 14's outcome: ``status.gateway`` and ``GatewayReady``."""
+    if result.clear:
+        w.status.gateway = None
+    elif result.status is not None:
+        w.status.gateway = GatewayStatus.model_validate(result.status)
+    if result.condition is not None:
+        status, reason, message = result.condition
+        w.condition(ConditionType.GATEWAY_READY, ConditionStatus(status), reason, message)
+    if result.condition is not None and result.condition[0] == "False" and not result.clear:
+        w.error_type = w.error_type or "gateway"
+
+
 def _merge_provider(current: ProviderStatus | None, chosen: ProviderStatus) -> ProviderStatus:
     """Keep the provider-written resourceName/resourceKind when the core records its choice."""
     if current is None:
@@ -215,6 +233,8 @@ def core_status(status: ModelDeploymentStatus, message: str | None) -> dict[str,
             out["provider"]["selectedReason"] = status.provider.selected_reason
     if status.engine is not None and status.engine.type:
         out["engine"] = status.engine.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if status.gateway is not None:
+        out["gateway"] = status.gateway.model_dump(mode="json", by_alias=True, exclude_none=True)
     image_condition = status.condition(ConditionType.IMAGE_RESOLVED)
     core_image = (
         image_condition is not None
@@ -261,8 +281,13 @@ def decide(
     *,
     enable_selector: bool,
     now: datetime,
+    gateway: GatewayResult | None = None,
 ) -> Outcome:
-    """Decide the core status of one ModelDeployment (spec §3.3 steps 5-13)."""
+    """Decide the core status of one ModelDeployment (spec §3.3 steps 5-14).
+
+    ``gateway`` is the gateway step's outcome; it is recorded only if the deployment is still
+    Running after this decision (a validation failure wins).
+    """
     try:
         md = ModelDeployment.model_validate(raw)
     except ValidationError as exc:
@@ -273,6 +298,8 @@ def decide(
     if not work.status.phase:
         work.status.phase = DeploymentPhase.PENDING
     _run(work, configs, enable_selector=enable_selector)
+    if gateway is not None and work.status.phase == DeploymentPhase.RUNNING:
+        _record_gateway(work, gateway)
     after = work.status
     applied = core_status(after, work.message)
     current = core_status(before, before.message if work.message is not None else None)

@@ -21,8 +21,18 @@ import kopf
 from airunway.api import (
     GROUP,
     INFERENCE_PROVIDER_CONFIG_PLURAL,
+    MODEL_DEPLOYMENT_KIND,
     MODEL_DEPLOYMENT_PLURAL,
     VERSION,
+)
+from airunway.controller.gateway.detect import WATCHED_CRDS, GatewayDetector
+from airunway.controller.gateway.reconcile import GatewayConfig, GatewayReconciler
+from airunway.controller.gateway.render import (
+    DEFAULT_EPP_PORT,
+    GATEWAY_GROUP,
+    POOL,
+    ROUTE,
+    GatewayRef,
 )
 from airunway.controller.metrics import ControllerMetrics
 from airunway.controller.migration import run_migration
@@ -52,9 +62,18 @@ class Controller:
         self.store = Store()
         self.metrics = ControllerMetrics()
         self.recorder = EventRecorder(self.kube, settings.identity)
-        self.reconciler = Reconciler(self.kube, self.store, self.recorder, self.metrics, settings)
-        self.queue: WorkQueue[MDKey] = WorkQueue(
-            self.reconciler.reconcile, workers=settings.workers
+        self.gateway = GatewayReconciler(
+            self.kube, GatewayDetector(self.kube), gateway_config(settings)
+        )
+        self.queue: WorkQueue[MDKey] = WorkQueue(self._reconcile, workers=settings.workers)
+        self.reconciler = Reconciler(
+            self.kube,
+            self.store,
+            self.recorder,
+            self.metrics,
+            settings,
+            gateway=self.gateway,
+            requeue_after=self.queue.add_after,
         )
         self.elector = LeaderElector(
             self.kube,
@@ -81,6 +100,9 @@ class Controller:
             metrics_port=settings.metrics_port,
         )
         self._stop = asyncio.Event()
+
+    async def _reconcile(self, key: MDKey) -> None:
+        await self.reconciler.reconcile(key)
 
     def _ready(self) -> bool:
         webhook_ok = self.settings.webhook_port == 0 or self.webhook.serving
@@ -183,6 +205,8 @@ class Controller:
                     return  # the echo of our own status write: already decided
             self.queue.add(key)
 
+        self._register_gateway_watches(registry)
+
         @kopf.on.event(GROUP, VERSION, INFERENCE_PROVIDER_CONFIG_PLURAL, registry=registry)
         async def ipc_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
             name = str(body.metadata.name)
@@ -196,6 +220,51 @@ class Controller:
             if changed:
                 for key in self.store.dependents(name):
                     self.queue.add(key)
+
+    def _register_gateway_watches(self, registry: kopf.OperatorRegistry) -> None:
+        """Gateway CRDs appearing or going, and drift of the pools and routes we own.
+
+        kopf starts watching InferencePools and HTTPRoutes when their CRDs appear (it watches
+        CustomResourceDefinitions for that), so no restart is needed after installing them.
+        """
+
+        @kopf.on.event("apiextensions.k8s.io", "v1", "customresourcedefinitions", registry=registry)
+        async def crd_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+            if str(body.metadata.name) in WATCHED_CRDS:
+                self.gateway.detector.invalidate()
+                for key in list(self.store.deployments):
+                    self.queue.add(key)
+
+        @kopf.on.event(GATEWAY_GROUP, "v1", "gateways", registry=registry)
+        async def gateway_event(**_: Any) -> None:  # noqa: ANN401
+            # a Gateway appearing (after NoGateway) or changing address or listeners
+            for key in list(self.store.deployments):
+                self.queue.add(key)
+
+        for api, kind in (POOL, ROUTE):
+            group, _, version = api.rpartition("/")
+
+            @kopf.on.event(group=group, version=version, kind=kind, registry=registry)
+            async def owned_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+                for ref in body.metadata.get("ownerReferences") or []:
+                    if ref.get("kind") == MODEL_DEPLOYMENT_KIND and ref.get("controller"):
+                        self.queue.add((str(body.metadata.namespace), str(ref.get("name"))))
+
+
+def gateway_config(settings: ControllerSettings) -> GatewayConfig:
+    """The gateway part of the controller's settings."""
+    explicit = (
+        GatewayRef(settings.gateway_name, settings.gateway_namespace)
+        if settings.gateway_name
+        else None
+    )
+    return GatewayConfig(
+        gateway=explicit,
+        epp_port=settings.epp_service_port or DEFAULT_EPP_PORT,
+        epp_image=settings.epp_image,
+        patch_allowed_routes=settings.patch_gateway_allowed_routes,
+        model_discovery=settings.model_discovery,
+    )
 
 
 class _Stopped(Exception):  # noqa: N818 - a signal, not an error

@@ -17,9 +17,63 @@ CLUSTER_ROLE = "airunway-manager-role"
 NAMESPACED_ROLE = "airunway-controller-role"
 RBAC_GROUP = "rbac.authorization.k8s.io"
 
+_WRITE = ["get", "create", "patch", "update", "delete"]
+#: the gateway integration (spec §4.5): what it renders, and what the EPP Role it writes grants
+#: (Kubernetes refuses to let us grant rights we do not hold)
+GATEWAY_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
+    (
+        ["airunway.ai"],
+        ["modeldeployments"],
+        ["patch"],
+        "the httproute-created / bbr-restarted annotations",
+    ),
+    (
+        ["gateway.networking.k8s.io"],
+        ["gateways"],
+        ["get", "list", "watch", "update"],
+        "choose the Gateway; admit MD namespaces in its listeners' allowedRoutes",
+    ),
+    (
+        ["gateway.networking.k8s.io"],
+        ["httproutes"],
+        ["list", "watch", *_WRITE],
+        "one HTTPRoute per MD (watched: drift)",
+    ),
+    (
+        ["gateway.networking.k8s.io"],
+        ["referencegrants"],
+        _WRITE,
+        "a provider pool in another namespace",
+    ),
+    (
+        ["inference.networking.k8s.io"],
+        ["inferencepools"],
+        ["list", "watch", *_WRITE],
+        "one InferencePool per MD (watched: drift); EPP Role",
+    ),
+    (
+        ["inference.networking.x-k8s.io"],
+        ["inferenceobjectives", "inferencemodelrewrites"],
+        ["get", "list", "watch"],
+        "EPP Role",
+    ),
+    (
+        [""],
+        ["pods"],
+        ["get", "list", "watch", "patch"],
+        "label serving pods for the pool; EPP Role",
+    ),
+    ([""], ["services"], _WRITE, "EPP Service; read a serving Service's ports"),
+    ([""], ["serviceaccounts", "configmaps"], _WRITE, "EPP ServiceAccount and config"),
+    (["apps"], ["deployments"], _WRITE, "EPP Deployment; restart the body-based router"),
+    (["rbac.authorization.k8s.io"], ["roles", "rolebindings"], _WRITE, "EPP Role and binding"),
+    (["coordination.k8s.io"], ["leases"], ["get", "create", "update"], "EPP Role"),
+    (["networking.istio.io"], ["destinationrules"], _WRITE, "EPP DestinationRule (Istio)"),
+)
 #: (apiGroups, resources, verbs, why)
 CLUSTER_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
     (["airunway.ai"], ["modeldeployments"], ["get", "list", "watch"], "watch and read MDs"),
+    *GATEWAY_RULES,
     (["airunway.ai"], ["modeldeployments/status"], ["get", "patch", "update"], "core status"),
     (
         ["airunway.ai"],

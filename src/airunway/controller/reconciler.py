@@ -12,10 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
-from airunway.api import API_VERSION, MODEL_DEPLOYMENT_KIND, InferenceProviderConfig
+from pydantic import ValidationError
+
+from airunway.api import (
+    API_VERSION,
+    MODEL_DEPLOYMENT_KIND,
+    InferenceProviderConfig,
+    ModelDeployment,
+)
 from airunway.controller.decide import Outcome, decide
+from airunway.controller.gateway.reconcile import GatewayReconciler
+from airunway.controller.gateway.result import GatewayResult
 from airunway.controller.ipc_rules import rule_problems
 from airunway.controller.metrics import ControllerMetrics
 from airunway.controller.settings import ControllerSettings
@@ -38,8 +48,12 @@ class Reconciler:
         recorder: EventRecorder,
         metrics: ControllerMetrics,
         settings: ControllerSettings,
+        gateway: GatewayReconciler | None = None,
+        requeue_after: Callable[[MDKey, float], None] | None = None,
     ) -> None:
         self._kube = kube
+        self._gateway = gateway
+        self._requeue_after = requeue_after
         self._store = store
         self._recorder = recorder
         self._metrics = metrics
@@ -75,6 +89,7 @@ class Reconciler:
                 raw = await self._kube.get(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace)
             except NotFoundError:
                 self._metrics.forget(key)
+                await self._release_namespace(namespace)
                 return
         meta = raw.get("metadata", {})
         if meta.get("deletionTimestamp"):
@@ -82,11 +97,14 @@ class Reconciler:
         if (meta.get("annotations") or {}).get(PAUSE_ANNOTATION) == "true":
             return
         started = time.monotonic()
+        configs = self.usable_configs()
+        gateway = await self._gateway_step(key, raw, configs)
         outcome = decide(
             raw,
-            self.usable_configs(),
+            configs,
             enable_selector=self._settings.enable_provider_selector,
             now=dt.datetime.now(dt.UTC),
+            gateway=gateway,
         )
         provider = outcome.provider
         try:
@@ -112,6 +130,30 @@ class Reconciler:
             selected_reason=outcome.selected_reason,
             created=_timestamp(meta.get("creationTimestamp")),
         )
+
+    async def _release_namespace(self, namespace: str) -> None:
+        """The deployment is gone: the Gateway may stop admitting its namespace (§4.8)."""
+        if self._gateway is None:
+            return
+        others = [body for (ns, _), body in self._store.bodies.items() if ns == namespace]
+        await self._gateway.release_namespace(namespace, others)
+
+    async def _gateway_step(
+        self, key: MDKey, raw: dict[str, Any], configs: list[InferenceProviderConfig]
+    ) -> GatewayResult | None:
+        """Step 14 (only while Running): the gateway objects; the status part goes to decide."""
+        if self._gateway is None or (raw.get("status") or {}).get("phase") != "Running":
+            return None
+        try:
+            md = ModelDeployment.model_validate(raw)
+        except ValidationError:
+            return None  # decide() fails the object with the reason
+        result = await self._gateway.reconcile(md, configs)
+        if result is not None and result.clear:
+            await self._release_namespace(key[0])
+        if result is not None and result.retry_after and self._requeue_after is not None:
+            self._requeue_after(key, result.retry_after)
+        return result
 
     async def _write_status(self, key: MDKey, raw: dict[str, Any], outcome: Outcome) -> None:
         """SSA the core's status fields; remember the version written (its echo is skipped)."""

@@ -6,7 +6,7 @@ import socket
 import uuid
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -89,3 +89,28 @@ class ControllerSettings(BaseSettings):
     health_port: int = Field(default=8081, ge=0, description="/healthz and /readyz; 0 off.")
     metrics_port: int = Field(default=8080, ge=0, description="/metrics; 0 off.")
     probe_host: str = Field(default="0.0.0.0", description="Address of health/metrics.")  # noqa: S104
+    gateway_name: str = Field(
+        default="", description="The Gateway routes attach to (with gateway_namespace)."
+    )
+    gateway_namespace: str = Field(default="", description="Namespace of gateway_name.")
+    epp_service_port: int = Field(
+        default=9002, ge=0, le=65535, description="Port of the endpoint pickers (0: 9002)."
+    )
+    epp_image: str = Field(
+        default="registry.k8s.io/gateway-api-inference-extension/epp:v1.5.0",
+        description="Default endpoint picker image.",
+    )
+    patch_gateway_allowed_routes: bool = Field(
+        default=True,
+        description="Let the Gateway's listeners admit routes from ModelDeployment namespaces.",
+    )
+    model_discovery: bool = Field(
+        default=True, description="Ask a serving Service's /v1/models for the route model name."
+    )
+
+    @model_validator(mode="after")
+    def _gateway_pair(self) -> ControllerSettings:
+        if bool(self.gateway_name) != bool(self.gateway_namespace):
+            msg = "--gateway-name and --gateway-namespace must both be set or both be empty"
+            raise ValueError(msg)
+        return self

@@ -10,6 +10,7 @@ control-plane components so a restart on the same data never waits out a stale L
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from airunway.devcluster.pki import SERVICE_CIDR, ClusterPKI
@@ -148,4 +149,11 @@ def kwok(b: Binaries, p: Ports, kubeconfig: Path, stages_dir: Path) -> list[str]
         f"--server-address=127.0.0.1:{p.kwok}",
     ]
     args += [f"--config={stages_dir / s}" for s in KWOK_STAGES]
+    args += [f"--config={s}" for s in project_stages()]
     return args
+
+
+def project_stages() -> list[Path]:
+    """AI Runway's own kwok Stages (``stages/*.yaml``), e.g. failing a Job's pod on request."""
+    root = Path(str(resources.files("airunway.devcluster") / "stages"))
+    return sorted(root.glob("*.yaml"))

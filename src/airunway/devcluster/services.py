@@ -201,8 +201,9 @@ async def start_playground_services(
 ) -> dict[str, ControllerProcess]:
     """Everything the playground runs next to the control plane, each under its own RBAC.
 
-    The core controller (webhook registered by URL), the stand-in image registry and the
-    simulated KAITO, Dynamo and KubeRay operators, then the five providers.
+    The core controller (webhook registered by URL), the stand-in image registry, the
+    simulated KAITO, Dynamo and KubeRay operators, Gateway and volume provisioner, then the five
+    providers.
     """
     rbac = cluster.settings.project_crds.parent / "rbac"
     kubeconfig = await service_account_kubeconfig(
@@ -250,6 +251,20 @@ async def start_playground_services(
                 logs / f"sim-{sim}.log",
             )
         )
+    cluster.add_record(
+        process.start(
+            "sim-volumes",
+            [*AIRUNWAY, "sim", "volumes", "run", f"--kubeconfig={cluster.kubeconfig}"],
+            logs / "sim-volumes.log",
+        )
+    )
+    cluster.add_record(
+        process.start(
+            "sim-gateway",
+            [*AIRUNWAY, "sim", "gateway", "run", f"--kubeconfig={cluster.kubeconfig}"],
+            logs / "sim-gateway.log",
+        )
+    )
     overrides = json.dumps({"registry-1.docker.io": f"http://127.0.0.1:{registry_port}"})
     providers = {}
     for name in PLAYGROUND_PROVIDERS:

@@ -30,6 +30,7 @@ from lightkube.models.authentication_v1 import TokenRequestSpec, TokenReviewSpec
 from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.authentication_v1 import TokenReview
 from lightkube.resources.core_v1 import ServiceAccountToken
+from lightkube.types import CascadeType
 
 from airunway.kube.errors import NotFoundError, UnavailableError, aconverted
 from airunway.kube.wait import WaitTimeoutError, wait_for
@@ -213,13 +214,24 @@ class Kube:
         return dict(result.to_dict())
 
     async def delete(
-        self, api_version: str, kind: str, name: str, namespace: str | None = None
+        self,
+        api_version: str,
+        kind: str,
+        name: str,
+        namespace: str | None = None,
+        *,
+        background: bool = False,
     ) -> None:
-        """Delete one object; a missing object is not an error."""
+        """Delete one object; a missing object is not an error.
+
+        ``background`` asks for background propagation: a Job's pods go with it (batch/v1
+        otherwise orphans them).
+        """
         res = await self._resource(api_version, kind)
+        kwargs: dict[str, Any] = {"cascade": CascadeType.BACKGROUND} if background else {}
         try:
             async with aconverted():
-                await self._client.delete(res, name, namespace=namespace)
+                await self._client.delete(res, name, namespace=namespace, **kwargs)
         except NotFoundError:
             return
 

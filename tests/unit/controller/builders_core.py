@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from airunway.api import InferenceProviderConfig
 from airunway.controller.decide import CORE_CONDITIONS, Outcome, decide
+from airunway.controller.gateway.result import GatewayResult
 from tests.unit.controller.selection.builders import shipped
 
 NOW: Final = dt.datetime(2025, 3, 1, 12, 0, 0, tzinfo=dt.UTC)
@@ -91,6 +92,7 @@ def run(
     *,
     enable_selector: bool = True,
     now: dt.datetime = NOW,
+    gateway: GatewayResult | None = None,
 ) -> Outcome:
     """``decide`` with the shipped fleet, the selector on and the clock at ``NOW`` by default."""
     return decide(
@@ -98,6 +100,7 @@ def run(
         FLEET if configs is None else configs,
         enable_selector=enable_selector,
         now=now,
+        gateway=gateway,
     )
 
 

@@ -52,6 +52,7 @@ CORE_TOP_LEVEL: Final = {
     "provider",
     "engine",
     "image",
+    "gateway",  # the core's since the gateway integration (spec §4.4 step 11)
     "conditions",
 }
 KAITO_AUTO: Final = {

@@ -14,6 +14,7 @@ from typing import Any, Final
 from airunway.providers.dynamo.services import VERSION
 from airunway.providers.dynamo.status import translate
 from airunway.providers.dynamo.transform import API_VERSION, KIND, check, transform
+from airunway.providers.sdk import storage
 from airunway.providers.sdk.base import Manifest, Messages, ProviderDefinition
 from airunway.providers.sdk.ipc import Registration, engine_capability, helm_steps
 from airunway.providers.sdk.rbac import Rule
@@ -156,7 +157,8 @@ def definition(dynamo_version: str = VERSION) -> ProviderDefinition:
         check=check,
         transform=functools.partial(transform, version=dynamo_version),
         translate=translate,
-        kinds=((API_VERSION, KIND),),
+        kinds=((API_VERSION, KIND), *storage.KINDS),
+        managed_storage=True,
     )
 
 
@@ -169,4 +171,5 @@ RBAC_RULES: Final[tuple[Rule, ...]] = (
         "the DynamoGraphDeployment per ModelDeployment",
     ),
     (["nvidia.com"], ["dynamographdeployments/status"], ["get"], "status sync"),
+    *storage.RBAC_RULES,
 )

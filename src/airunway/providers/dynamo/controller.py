@@ -1,8 +1,7 @@
 """The Dynamo provider process: the SDK runtime, ready while the DGD CRD is served (§0.3).
 
-No upstream-controller probe and no pre-step yet: Dynamo's managed storage (PVCs and the model
-download Job before the graph, spec §2.5) arrives with the SDK storage capability of issue 6.
-TODO(issue 6): pass ``prepare=`` the SDK storage pre-step once ``providers.sdk.storage`` exists.
+No upstream-controller probe.  Managed storage (PVCs and the model download Job before the
+graph, spec §2.5) is the SDK's capability, switched on in the provider definition.
 """
 
 from __future__ import annotations

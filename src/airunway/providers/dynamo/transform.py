@@ -7,8 +7,7 @@ refuse a ModelDeployment before anything is created, the typed override keys, th
 ``pvcs`` list and the escape-hatch deep-merge that comes last.
 
 Managed storage (creating the PVCs of volumes with a ``size`` and the model download Job, spec
-§2.5) is the SDK capability of issue 6; until it lands the DGD references the claims and the
-volumes must already exist.  TODO(issue 6): wire ``providers.sdk.storage`` as the pre-step.
+§2.5) is the SDK's (:mod:`airunway.providers.sdk.storage`); the DGD only references the claims.
 """
 
 from __future__ import annotations

@@ -60,6 +60,9 @@ class ProviderDefinition:
     translate: Callable[[Manifest], UpstreamState]
     #: (apiVersion, kind) of every kind the provider renders (watched, and cleaned up on delete).
     kinds: tuple[tuple[str, str], ...] = field(default=())
+    #: Create the PVCs of ``spec.model.storage`` and download the model before rendering
+    #: (spec providers.md §2.5, ``sdk.storage``); its PVC and Job kinds belong in ``kinds``.
+    managed_storage: bool = False
 
     @property
     def finalizer(self) -> str:

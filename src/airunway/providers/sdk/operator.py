@@ -27,6 +27,7 @@ from airunway.providers.sdk.registration import (
     kind_served,
 )
 from airunway.providers.sdk.settings import ProviderSettings
+from airunway.providers.sdk.storage_reconcile import StorageReconciler
 from airunway.runtime.events import EventRecorder
 from airunway.runtime.kopf_setup import new_registry
 from airunway.runtime.leader import LeaderElector, LeaseConfig
@@ -73,6 +74,11 @@ class ProviderProcess:
             prepare=prepare,
             deletion_timeout=settings.deletion_timeout,
             requeue_after=self.queue.add_after,
+            storage=(
+                StorageReconciler(self.kube, settings.download_job_image)
+                if definition.managed_storage
+                else None
+            ),
         )
         self.elector = LeaderElector(
             self.kube,

@@ -31,6 +31,7 @@ from airunway.providers.sdk.base import Manifest, ProviderDefinition
 from airunway.providers.sdk.changes import digest, live_version, metadata_kept, same_json
 from airunway.providers.sdk.errors import TransformError
 from airunway.providers.sdk.status import Phase, ready_condition, synced_fields
+from airunway.providers.sdk.storage_reconcile import StorageReconciler
 from airunway.runtime.events import EventRecorder, EventSpec
 
 log = logging.getLogger(__name__)
@@ -146,8 +147,10 @@ class ProviderReconciler:
         prepare: PrepareFn | None = None,
         deletion_timeout: float = 300.0,
         requeue_after: Callable[[tuple[str, str], float], None] | None = None,
+        storage: StorageReconciler | None = None,
     ) -> None:
         self._kube = kube
+        self._storage = storage
         self._d = definition
         self._recorder = recorder
         self._prepare = prepare
@@ -225,6 +228,9 @@ class ProviderReconciler:
                 st.fail(prepared.halt)
             await self._write(st)
             return
+        if self._storage is not None and not await self._storage_ready(md, st):
+            await self._write(st)
+            return
         try:
             rendered = self._d.transform(md, **prepared.transform_kwargs)
         except TransformError as exc:
@@ -244,6 +250,21 @@ class ProviderReconciler:
         }
         self._sync(live[0], st)
         await self._write(st)
+
+    async def _storage_ready(self, md: ModelDeployment, st: _Status) -> bool:
+        """PVCs and the model download (§2.5); False: the workload must wait (st says why)."""
+        assert self._storage is not None  # noqa: S101 - checked by the caller
+        report = await self._storage.ensure(md)
+        for condition in report.conditions:
+            st.condition(*condition)
+        if report.retry_after is not None and self._requeue_after is not None:
+            key = (md.metadata.namespace or "", md.metadata.name or "")
+            self._requeue_after(key, report.retry_after)
+        if report.halt is None:
+            return True
+        st.fields["phase"] = str(report.phase or Phase.PENDING)
+        st.fields["message"] = report.halt
+        return False
 
     async def _apply_all(
         self, md: ModelDeployment, objects: list[Manifest], st: _Status
@@ -352,7 +373,7 @@ class ProviderReconciler:
                 self._forget(kind, md.metadata.namespace, obj["metadata"]["name"])
                 if not obj["metadata"].get("deletionTimestamp"):
                     await self._kube.delete(
-                        api, kind, obj["metadata"]["name"], md.metadata.namespace
+                        api, kind, obj["metadata"]["name"], md.metadata.namespace, background=True
                     )
         deleted_at = md.metadata.deletion_timestamp
         waited = (

@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from airunway import __version__
+
 
 class ProviderSettings(BaseSettings):
     """What every provider process reads from its environment or command line."""
@@ -33,6 +35,10 @@ class ProviderSettings(BaseSettings):
     health_port: int = Field(default=8081, ge=0, description="/healthz and /readyz; 0 off.")
     metrics_port: int = Field(default=8080, ge=0, description="/metrics; 0 off.")
     probe_host: str = Field(default="0.0.0.0", description="Address of health/metrics.")  # noqa: S104
+    download_job_image: str = Field(
+        default=f"ghcr.io/ai-runway/airunway:{__version__}",
+        description="Image of the model download Job (runs `airunway model download`).",
+    )
     deletion_timeout: float = Field(
         default=300.0, gt=0, description="Give up waiting for upstream deletion after (seconds)."
     )

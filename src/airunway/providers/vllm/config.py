@@ -20,7 +20,7 @@ from airunway.api import (
     EngineType,
     ServingMode,
 )
-from airunway.providers.sdk import gojson
+from airunway.providers.sdk import gojson, storage
 from airunway.providers.sdk.base import Manifest, ProviderDefinition
 from airunway.providers.sdk.workloads import KINDS
 from airunway.providers.sdk.workloads import MESSAGES as MESSAGES  # noqa: PLC0414 - re-exported
@@ -103,7 +103,8 @@ def definition() -> ProviderDefinition:
         check=check,
         transform=transform,
         translate=translate,
-        kinds=KINDS,
+        kinds=KINDS + storage.KINDS,
+        managed_storage=True,
     )
 
 
@@ -121,4 +122,5 @@ RBAC_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
         ["get", "list", "watch", "create", "patch", "update", "delete"],
         "its Service",
     ),
+    *storage.RBAC_RULES,
 )

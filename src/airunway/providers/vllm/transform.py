@@ -6,7 +6,8 @@ always listens on 0.0.0.0:8000 (the Service and probes depend on it, so host/por
 refused), a flag derived from a structured field yields to the same flag set explicitly (recipes
 set ``--tensor-parallel-size`` in args *and* size the GPUs, and the GPU count stays editable), a
 flag set in both ``args`` and ``extraArgs`` is refused, multi-GPU pods get a memory-backed
-``/dev/shm``, and storage volumes are mounted (the PVCs themselves are the core's business).
+``/dev/shm``, and storage volumes are mounted (managed PVCs and the model download are the SDK's
+:mod:`~airunway.providers.sdk.storage`; serving pods get ``HF_HOME`` on the downloaded cache).
 Error texts, including the reference's ``failed to build ...:`` wrapping, are what users see.
 """
 
@@ -27,6 +28,7 @@ from airunway.providers.sdk.render import (
     mount_path,
     storage_volumes,
 )
+from airunway.providers.sdk.storage import cache_env
 from airunway.providers.sdk.workloads import (
     HTTP_PORT,
     Component,
@@ -162,7 +164,7 @@ def _workload(
         sizing=sizing,
         image=image,
         args=args,
-        env=full_env(md),
+        env=full_env(md) + cache_env(md),
         probes=PROBES,
         volumes=pod_volumes,
         volume_mounts=mounts,

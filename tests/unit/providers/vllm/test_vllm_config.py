@@ -56,7 +56,13 @@ def test_definition_wires_the_pure_parts() -> None:
     assert (provider.name, provider.display, provider.resource_label) == ("vllm", "vLLM", "vLLM")
     assert provider.finalizer == "airunway.ai/vllm-provider"
     assert provider.field_manager == "vllm-provider"
-    assert provider.kinds == (("apps/v1", "Deployment"), ("v1", "Service"))
+    assert provider.kinds == (
+        ("apps/v1", "Deployment"),
+        ("v1", "Service"),
+        ("batch/v1", "Job"),
+        ("v1", "PersistentVolumeClaim"),
+    )
+    assert provider.managed_storage
     assert (provider.check, provider.transform, provider.translate) == (check, transform, translate)
     assert provider.config("x") == config("x")
     assert provider.messages.created == "Deployments and Services created successfully"

@@ -15,8 +15,11 @@ registry, each under its generated RBAC.  All traffic is on 127.0.0.1.
   seen on a watch is matched with the first later watch event of its ModelDeployment showing the
   same ``status.replicas.ready``.  p50/p99 over ``--changes``
   changes.  Goal: p99 <= 1 s (the reference re-polls every 30 s; we watch).
+* (c) ``--mixed`` (issue 8): N ModelDeployments spread over the five providers in turn (vLLM,
+  llm-d, Dynamo, KubeRay on one GPU each; KAITO's llama.cpp CPU path), with the simulated
+  operators: wall time until all are Running, and every process's RSS.
 
-Usage: python -m bench.e2e.bench [--n 1000] [--changes 200] [--concurrency 32] [--keep]
+Usage: python -m bench.e2e.bench [--n 1000] [--changes 200] [--concurrency 32] [--mixed] [--keep]
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from airunway.api import ModelDeployment
 from airunway.controller.admission.defaults import apply_defaults
@@ -71,6 +74,35 @@ def model_deployment(name: str, namespace: str) -> Manifest:
             "provider": {"name": "vllm"},
             "resources": {"gpu": {"count": 1}},
         },
+    }
+
+
+#: the mixed fleet (issue 8): one shape per provider, each on one GPU or, for KAITO, the CPU path
+MIXED: Final[dict[str, Manifest]] = {
+    "vllm": {"engine": {"type": "vllm"}, "resources": {"gpu": {"count": 1}}},
+    "llmd": {"engine": {"type": "vllm"}, "resources": {"gpu": {"count": 1}}},
+    "dynamo": {"engine": {"type": "vllm"}, "resources": {"gpu": {"count": 1}}},
+    "kuberay": {"engine": {"type": "vllm"}, "resources": {"gpu": {"count": 1}, "memory": "16Gi"}},
+    "kaito": {
+        "model": {"id": "unsloth/gemma-3-1b-it-GGUF"},
+        "engine": {"type": "llamacpp"},
+        "image": "ghcr.io/sozercan/llama-cpp-runner:latest",
+        "resources": {"cpu": "8", "memory": "16Gi"},
+    },
+}
+CPU_NODE_CORES = 32
+
+
+def mixed_deployment(name: str, namespace: str, index: int) -> Manifest:
+    """The ``index``-th ModelDeployment of the mixed fleet (providers taken in turn)."""
+    provider = list(MIXED)[index % len(MIXED)]
+    spec: Manifest = {"model": {"id": "Qwen/Qwen3-0.6B"}, "provider": {"name": provider}}
+    spec |= copy.deepcopy(MIXED[provider])
+    return {
+        "apiVersion": API,
+        "kind": MD_KIND,
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": spec,
     }
 
 
@@ -152,7 +184,7 @@ async def baseline(kube: Kube, cluster: DevCluster, n: int, concurrency: int) ->
 
 
 async def through_airunway(
-    kube: Kube, cluster: DevCluster, n: int, concurrency: int
+    kube: Kube, cluster: DevCluster, n: int, concurrency: int, *, mixed: bool = False
 ) -> tuple[float, str]:
     """Seconds from the first create until every ModelDeployment is Running; the namespace."""
     namespace = await fresh_namespace(kube, "bench-md")
@@ -164,7 +196,10 @@ async def through_airunway(
     started = time.monotonic()
 
     async def create(index: int) -> None:
-        await kube.create(model_deployment(f"md-{index:05d}", namespace))
+        name = f"md-{index:05d}"
+        await kube.create(
+            mixed_deployment(name, namespace, index) if mixed else model_deployment(name, namespace)
+        )
 
     await bounded(concurrency, n, create)
     created = time.monotonic() - started
@@ -260,29 +295,35 @@ async def status_latency(kube: Kube, namespace: str, changes: int) -> list[float
     return match(upstream, ours, since)[:changes]
 
 
-def fleet(n: int, directory: Path) -> Path:
-    """A node profile with room for ``n`` one-GPU pods (and a CPU node), written to a file."""
+def fleet(n: int, directory: Path, *, mixed: bool = False) -> Path:
+    """A node profile with room for ``n`` one-GPU pods (and CPU nodes), written to a file.
+
+    Dynamo and KubeRay add a frontend or head pod per deployment (CPU only), and KAITO's CPU
+    workspaces need 8 cores each: the mixed fleet gets CPU nodes for them.
+    """
     nodes = math.ceil(n / GPUS_PER_NODE) + 1
+    cpu_nodes = math.ceil(n * 10 / CPU_NODE_CORES) + 1 if mixed else 1
     path = directory / "bench-e2e-fleet.yaml"
     path.write_text(
         "description: bench/e2e fleet\n"
         "groups:\n"
         f"  - name: gpu-h100\n    count: {nodes}\n    cpu: '192'\n    memory: 2Ti\n"
         "    gpu: {count: 8, product: NVIDIA-H100-80GB-HBM3, memory_mib: 81559, family: hopper}\n"
-        "  - name: cpu\n    cpu: '32'\n    memory: 128Gi\n"
+        f"  - name: cpu\n    count: {cpu_nodes}\n    cpu: '{CPU_NODE_CORES}'\n    memory: 512Gi\n"
     )
     return path
 
 
-async def run(n: int, changes: int, concurrency: int, *, keep: bool) -> None:
+async def run(n: int, changes: int, concurrency: int, *, keep: bool, mixed: bool) -> None:
     """Start the side cluster and the playground processes, measure, stop (unless ``keep``)."""
     name = f"bench-e2e-{uuid.uuid4().hex[:6]}"
     settings = DevCluster(name).settings
     settings.clusters_dir.mkdir(parents=True, exist_ok=True)
+    upstream = ["kaito", "dynamo", "kuberay"] if mixed else ["kaito"]
     cluster = DevCluster(
         name,
-        profile=str(fleet(n, settings.clusters_dir)),
-        crd_dirs=[settings.upstream_crds / "kaito", settings.project_crds],
+        profile=str(fleet(n, settings.clusters_dir, mixed=mixed)),
+        crd_dirs=[*(settings.upstream_crds / u for u in upstream), settings.project_crds],
     )
     kube: Kube | None = None
     try:
@@ -292,21 +333,26 @@ async def run(n: int, changes: int, concurrency: int, *, keep: bool) -> None:
         await start_playground_services(cluster, heartbeat_interval=30.0)
         kube = cluster.connect(CLIENT_MANAGER)
 
-        async def vllm_ready() -> bool:
-            config = await kube.get(API, "InferenceProviderConfig", "vllm")
-            return bool((config.get("status") or {}).get("ready"))
+        needed = list(MIXED) if mixed else ["vllm"]
 
-        await wait_for(vllm_ready, timeout=60, what="the vLLM provider registered and ready")
+        async def providers_ready() -> bool:
+            configs = {
+                c["metadata"]["name"]: c for c in await kube.list(API, "InferenceProviderConfig")
+            }
+            return all((configs.get(p, {}).get("status") or {}).get("ready") for p in needed)
+
+        await wait_for(providers_ready, timeout=90, what=f"providers {needed} registered, ready")
         await kube.list(API, MD_KIND, "default")  # discovery, outside the timings
-        print(f"N = {n}, {concurrency} requests in flight")
+        print(f"N = {n}, {concurrency} requests in flight" + (", mixed fleet" if mixed else ""))
+        if mixed:
+            ours, _ = await through_airunway(kube, cluster, n, concurrency, mixed=True)
+            print(f"mixed fleet over {len(MIXED)} providers: all Running after {ours:.1f} s")
+            _print_rss(cluster)
+            return
         bare = await baseline(kube, cluster, n, concurrency)
         ours, namespace = await through_airunway(kube, cluster, n, concurrency)
         print(f"ratio AI Runway / bare client: {ours / bare:.2f}  (goal <= 1.5)")
-        for record in cluster.records():
-            if record.name.startswith(("etcd", "kube", "kwok")):
-                continue
-            main, children = tree_rss(record.process())
-            print(f"  RSS {record.name}: {main / MIB:.0f} MiB (+{children / MIB:.0f} MiB children)")
+        _print_rss(cluster)
         latencies = await status_latency(kube, namespace, changes)
         lost = sum(1 for x in latencies if math.isinf(x))
         print(
@@ -323,6 +369,14 @@ async def run(n: int, changes: int, concurrency: int, *, keep: bool) -> None:
             cluster.down()
 
 
+def _print_rss(cluster: DevCluster) -> None:
+    for record in cluster.records():
+        if record.name.startswith(("etcd", "kube", "kwok")):
+            continue
+        main, children = tree_rss(record.process())
+        print(f"  RSS {record.name}: {main / MIB:.0f} MiB (+{children / MIB:.0f} MiB children)")
+
+
 def main() -> None:
     """Parse arguments and run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -330,10 +384,13 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=200, help="status changes to time")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
     parser.add_argument("--keep", action="store_true", help="leave the side cluster running")
+    parser.add_argument(
+        "--mixed", action="store_true", help="spread N over all five providers (no baseline)"
+    )
     args = parser.parse_args()
     if args.n < LATENCY_MDS:
         parser.error(f"--n must be at least {LATENCY_MDS}")
-    asyncio.run(run(args.n, args.changes, args.concurrency, keep=args.keep))
+    asyncio.run(run(args.n, args.changes, args.concurrency, keep=args.keep, mixed=args.mixed))
 
 
 if __name__ == "__main__":

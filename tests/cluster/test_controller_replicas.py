@@ -129,7 +129,7 @@ async def test_killed_mid_reconcile_converges_without_duplicates(side: DevCluste
                 for e in events
                 if e["involvedObject"]["name"] == name
                 and e["reason"] == "AutoSelected"
-                and e["message"].startswith("Provider")
+                and "Provider " in e["message"]
             ]
             assert len(selected) <= 1, f"{name}: {len(selected)} ProviderSelected events"
     finally:

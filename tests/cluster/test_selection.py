@@ -112,7 +112,7 @@ async def test_priorities_and_the_name_tie_break(fleet: Fleet, kube: Kube, names
         return any(
             e["involvedObject"]["name"] == "two-gpus"
             and e["reason"] == "AutoSelected"
-            and e["message"] == "Provider zz-multi-gpu auto-selected"
+            and e["message"].endswith("Provider zz-multi-gpu auto-selected")
             for e in events
         )
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -254,7 +254,12 @@ def core_status(status: ModelDeploymentStatus, message: str | None) -> dict[str,
 
 
 def _events(before: ModelDeploymentStatus, after: ModelDeploymentStatus) -> list[EventSpec]:
-    """One event per core condition whose status, reason or message changed."""
+    """One event per kind of change: core conditions that changed, merged by type and reason.
+
+    Engine and provider are usually auto-selected in the same reconcile; one Event saying both
+    ("Engine vllm auto-selected ...; Provider kaito auto-selected") halves the Event writes of
+    a burst of new deployments and reads just as well in ``kubectl describe``.
+    """
     events: list[EventSpec] = []
     for ctype in CORE_CONDITIONS:
         old, new = before.condition(ctype), after.condition(ctype)
@@ -268,10 +273,13 @@ def _events(before: ModelDeploymentStatus, after: ModelDeploymentStatus) -> list
             continue
         if ctype == ConditionType.VALIDATED and new.status == TRUE:
             continue
-        if new.status == TRUE:
-            events.append(EventSpec("Normal", str(new.reason), str(new.message)))
+        kind: Literal["Normal", "Warning"] = "Normal" if new.status == TRUE else "Warning"
+        same = next((e for e in events if (e.type, e.reason) == (kind, str(new.reason))), None)
+        if same is None:
+            events.append(EventSpec(kind, str(new.reason), str(new.message)))
         else:
-            events.append(EventSpec("Warning", str(new.reason), str(new.message)))
+            merged = EventSpec(kind, same.reason, f"{same.message}; {new.message}")
+            events[events.index(same)] = merged
     return events
 
 

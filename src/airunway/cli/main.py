@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from airunway.cli import controller, dev, provider, sim
+from airunway.cli import backend, controller, dev, provider, sim
 
 app = typer.Typer(
     name="airunway",
@@ -16,6 +16,7 @@ app.add_typer(dev.app, name="dev")
 app.add_typer(controller.app, name="controller")
 app.add_typer(provider.app, name="provider")
 app.add_typer(sim.app, name="sim")
+app.add_typer(backend.app, name="backend")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,188 @@
+"""ModelDeployments for the REST API (spec §9): list, get, preview, create, delete.
+
+Every call uses the caller's client (their own token when auth is on), so what a person sees
+and may change is exactly what Kubernetes RBAC grants them.  A cross-namespace list the caller
+may not make falls back to the namespaces where a SelfSubjectAccessReview says they may list,
+so no listing leaks another namespace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from pydantic import ValidationError
+
+from airunway.api import API_VERSION, MODEL_DEPLOYMENT_KIND
+from airunway.backend.errors import InvalidInputError, ResourceMissingError
+from airunway.backend.schemas.deployment_config import DeploymentConfig
+from airunway.backend.schemas.deployments import (
+    DeploymentList,
+    DeploymentStatus,
+    ManifestResource,
+    Manifests,
+    Pagination,
+    ResourceKind,
+)
+from airunway.backend.services import builder, provider_check, workloads
+from airunway.backend.services.md_status import deployment_status
+from airunway.backend.state import BackendState
+from airunway.kube.client import Kube
+from airunway.kube.errors import ForbiddenError, KubeError, NotFoundError
+
+PRIMARY = ResourceKind(kind=MODEL_DEPLOYMENT_KIND, api_version=API_VERSION)
+
+
+def prefixed(exc: KubeError, prefix: str) -> KubeError:
+    """The same Kubernetes failure (type, status, reason) with ``prefix`` before its message."""
+    return type(exc)(f"{prefix}: {exc.message}", reason=exc.reason, status=exc.status)
+
+
+async def get_md(
+    kube: Kube, name: str, namespace: str, missing: str | None = None
+) -> dict[str, Any]:
+    """One ModelDeployment as the caller sees it; 404 in our format when it is not there."""
+    try:
+        return await kube.get(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace)
+    except NotFoundError as exc:
+        raise ResourceMissingError(
+            missing or "Deployment not found", details={"name": name}
+        ) from exc
+
+
+async def _allowed_namespaces(state: BackendState, kube: Kube) -> list[str]:
+    """Namespaces where the caller may list ModelDeployments (SelfSubjectAccessReview)."""
+    namespaces = [n["metadata"]["name"] for n in await state.kube.list("v1", "Namespace")]
+
+    async def allowed(namespace: str) -> bool:
+        review = await kube.create(
+            {
+                "apiVersion": "authorization.k8s.io/v1",
+                "kind": "SelfSubjectAccessReview",
+                "spec": {
+                    "resourceAttributes": {
+                        "namespace": namespace,
+                        "verb": "list",
+                        "group": "airunway.ai",
+                        "resource": "modeldeployments",
+                    }
+                },
+            }
+        )
+        return bool((review.get("status") or {}).get("allowed"))
+
+    answers = await asyncio.gather(*(allowed(n) for n in namespaces))
+    return [n for n, ok in zip(namespaces, answers, strict=True) if ok]
+
+
+async def _list_in(
+    kube: Kube, namespace: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    mds, pods = await asyncio.gather(
+        kube.list(API_VERSION, MODEL_DEPLOYMENT_KIND, namespace),
+        workloads.list_pods(kube, namespace),
+    )
+    return mds, pods
+
+
+async def list_deployments(
+    state: BackendState, kube: Kube, namespace: str | None, limit: int | None, offset: int
+) -> DeploymentList:
+    """All deployments the caller may see (in ``namespace``, or everywhere), newest first."""
+    if namespace is not None:
+        mds, pods = await _list_in(kube, namespace)
+    else:
+        try:
+            mds, pods = await _list_in(kube, None)
+        except ForbiddenError:
+            mds, pods = [], []
+            for ns in await _allowed_namespaces(state, kube):
+                more, more_pods = await _list_in(kube, ns)
+                mds += more
+                pods += more_pods
+    index = workloads.PodIndex(pods)
+    items = [deployment_status(md, index.pods_of(md)) for md in mds]
+    items.sort(key=lambda d: d.created_at, reverse=True)
+    total = len(items)
+    page = items[offset : offset + limit] if limit is not None else items[offset:]
+    return DeploymentList(
+        deployments=page,
+        pagination=Pagination(
+            total=total,
+            limit=limit if limit is not None else total,
+            offset=offset,
+            has_more=offset + len(page) < total,
+        ),
+    )
+
+
+async def get_deployment(kube: Kube, name: str, namespace: str) -> DeploymentStatus:
+    """One deployment with its pods."""
+    md = await get_md(kube, name, namespace)
+    pods = workloads.PodIndex(await workloads.list_pods(kube, namespace)).pods_of(md)
+    return deployment_status(md, pods)
+
+
+async def manifest(kube: Kube, name: str, namespace: str) -> Manifests:
+    """The stored object, status included."""
+    md = await get_md(kube, name, namespace, "Deployment manifest not found")
+    return Manifests(
+        resources=[
+            ManifestResource(
+                kind=MODEL_DEPLOYMENT_KIND, api_version=API_VERSION, name=name, manifest=md
+            )
+        ],
+        primary_resource=PRIMARY,
+    )
+
+
+def build(config: DeploymentConfig, namespace: str) -> dict[str, Any]:
+    """The manifest for ``config``; a config the API model rejects is a 400."""
+    try:
+        return builder.build_manifest(config, namespace)
+    except ValidationError as exc:
+        issues = [
+            {"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+        ]
+        first = issues[0] if issues else {"path": "", "message": "invalid"}
+        message = (
+            f"The deployment is not a valid ModelDeployment: {first['path']}: {first['message']}"
+        )
+        raise InvalidInputError(message, details={"issues": issues}) from exc
+
+
+async def preview(kube: Kube, config: DeploymentConfig, namespace: str) -> Manifests:
+    """What ``create`` would send, with storage defaults filled in; nothing is written."""
+    config = builder.resolve_kaito_image(config)
+    await provider_check.check(kube, config)
+    md = build(builder.with_storage_defaults(config), namespace)
+    return Manifests(
+        resources=[
+            ManifestResource(
+                kind=MODEL_DEPLOYMENT_KIND, api_version=API_VERSION, name=config.name, manifest=md
+            )
+        ],
+        primary_resource=PRIMARY,
+    )
+
+
+async def create(kube: Kube, config: DeploymentConfig, namespace: str) -> tuple[str, list[str]]:
+    """Create the ModelDeployment as the caller; returns its name and GPU-fit warnings."""
+    config = builder.resolve_kaito_image(config)
+    await provider_check.check(kube, config)
+    md = build(config, namespace)
+    warnings = await provider_check.gpu_warnings(kube, config)
+    try:
+        await kube.create(md)
+    except KubeError as exc:
+        raise prefixed(exc, "Failed to create deployment") from exc
+    return config.name, warnings
+
+
+async def delete(kube: Kube, name: str, namespace: str) -> None:
+    """Delete as the caller; 404 when it is not there (or not visible to them)."""
+    await get_md(kube, name, namespace, f"Deployment '{name}' not found in namespace '{namespace}'")
+    try:
+        await kube.delete(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace)
+    except KubeError as exc:
+        raise prefixed(exc, "Failed to delete deployment") from exc

@@ -1,0 +1,22 @@
+"""What the app holds for its lifetime: settings, its own Kubernetes identity, caches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from airunway.backend.settings import BackendSettings
+from airunway.kube.client import Kube
+
+FIELD_MANAGER = "airunway-backend"
+
+
+@dataclass
+class BackendState:
+    """Shared by every request; ``kube`` is the backend's own (ServiceAccount) identity."""
+
+    settings: BackendSettings
+    kube: Kube
+    cluster_name: str | None = None
+    config_cache: dict[str, Any] | None = None
+    users: dict[str, Any] = field(default_factory=dict)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from airunway.backend import rbac as backend_rbac
 from airunway.controller import deploy as controller_deploy
 from airunway.providers.kaito.config import RBAC_RULES as KAITO_RULES
 from airunway.providers.sdk import rbac as provider_rbac
@@ -30,6 +31,7 @@ FILES: dict[Path, Callable[[], list[dict[str, Any]]]] = {
     **controller_deploy.FILES,
     Path("deploy/rbac/kaito-provider.yaml"): _kaito,
     Path("deploy/rbac/vllm-provider.yaml"): _vllm,
+    Path("deploy/rbac/backend.yaml"): backend_rbac.manifests,
 }
 
 

@@ -19,6 +19,10 @@ QUANTITY = r"^[+-]?(\d+\.?\d*|\d*\.?\d+)([eE][+-]?\d+|[KMGTPE]i?|[numkMGTPE])?$"
 NonNegative = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Positive = Annotated[int, Field(gt=0, le=2**31 - 1)]
 Text = Annotated[str, Field(max_length=4096)]
+#: Environment variable names Kubernetes accepts (printable, no '=', not starting with a digit).
+EnvName = Annotated[
+    str, Field(min_length=1, max_length=256, pattern=r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+]
 
 
 class ResourcesConfig(Body):
@@ -91,7 +95,7 @@ class DeploymentConfig(Body):
     resources: ResourcesConfig | None = None
     engine_args: dict[str, Any] | None = Field(default=None, max_length=256)
     engine_extra_args: list[Text] | None = Field(default=None, max_length=256)
-    env: dict[str, Text] | None = Field(default=None, max_length=256)
+    env: dict[EnvName, Text] | None = Field(default=None, max_length=256)
     provider_overrides: dict[str, Any] | None = None
     prefill_replicas: NonNegative | None = None
     decode_replicas: NonNegative | None = None

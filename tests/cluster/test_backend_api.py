@@ -116,7 +116,7 @@ BAD_BODIES: list[tuple[str, Any, int]] = [
         "system mount path",
         {"storage": {"volumes": [{"name": "v", "mountPath": "/etc/x", "claimName": "c"}]}},
         400,
-    ),  # noqa: E501
+    ),
     (
         "nine volumes",
         {
@@ -127,7 +127,7 @@ BAD_BODIES: list[tuple[str, Any, int]] = [
             }
         },
         400,
-    ),  # noqa: E501
+    ),
     ("env var name invalid for Kubernetes", {"env": {"": "x"}}, 400),
     ("unregistered provider", {"provider": "nosuchprovider"}, 404),
     ("huge body", {"engineExtraArgs": ["x" * 4000] * 300}, 413),

@@ -47,7 +47,7 @@ async def backend_kube(cluster: DevCluster) -> Kube:
 
 
 @asynccontextmanager
-async def api_client(kube: Kube, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:  # noqa: ANN401
+async def api_client(kube: Kube, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to a fresh app (lifespan run) over the ASGI transport."""
     app = create_app(BackendSettings(**settings), kube=kube)
     async with (
@@ -112,7 +112,7 @@ async def user_with_role(kube: Kube, namespace: str, name: str, rules: list[dict
     return token
 
 
-def md_body(name: str, namespace: str, **extra: Any) -> dict[str, Any]:  # noqa: ANN401
+def md_body(name: str, namespace: str, **extra: Any) -> dict[str, Any]:
     """A minimal valid create body."""
     return {
         "name": name,

@@ -35,6 +35,7 @@ imports: ## import-linter layer contracts
 generated: ## Fail when a generated file (CRDs) differs from what its generator writes
 	$(VENV)/python -m airunway.api.crdgen --check
 	$(VENV)/python -m airunway.deploygen --check
+	$(VENV)/python -m airunway.backend.openapi --check
 
 pytest: ## All tests; pytest's exit 5 (no tests collected) is a failure, not a pass
 	@rc=0; $(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile || rc=$$?; \
@@ -56,9 +57,10 @@ format: ## Apply ruff's fixes and formatting
 	$(VENV)/ruff check --fix src tests bench
 	$(VENV)/ruff format src tests bench
 
-generate: ## Regenerate deploy/ (CRDs from the pydantic models, RBAC and manifests)
+generate: ## Regenerate deploy/ (CRDs from the pydantic models, RBAC and manifests) and clients/openapi.json
 	$(VENV)/python -m airunway.api.crdgen
 	$(VENV)/python -m airunway.deploygen
+	$(VENV)/python -m airunway.backend.openapi
 
 lock: ## Re-resolve uv.lock after changing dependencies in pyproject.toml
 	$(HOME)/.cache/airunway/uv-venv/bin/uv lock

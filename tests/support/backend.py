@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +23,13 @@ from airunway.kube.errors import TooManyRequestsError
 from airunway.kube.wait import wait_for
 
 RBAC = "rbac.authorization.k8s.io/v1"
+
+
+async def backend_kubeconfig(cluster: DevCluster) -> Path:
+    """A kubeconfig of the backend's ServiceAccount, once the CRDs' storage is ready."""
+    kube = await backend_kube(cluster)
+    await kube.close()
+    return cluster.dir / "backend-sa.kubeconfig"
 
 
 async def backend_kube(cluster: DevCluster) -> Kube:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -64,12 +65,12 @@ def backend_url(cluster: DevCluster) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def _operations(backend_url: str) -> list[APIOperation]:
+def _operations(backend_url: str) -> list[APIOperation[Any, Any, Any, Any]]:
     schema = schemathesis.openapi.from_url(f"{backend_url}/api/openapi.json")
-    return [result.ok() for result in schema.get_all_operations()]
+    return [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
 
 
-def _has_inputs(operation: APIOperation) -> bool:
+def _has_inputs(operation: APIOperation[Any, Any, Any, Any]) -> bool:
     definition = operation.definition.raw
     return bool(definition.get("parameters") or definition.get("requestBody"))
 
@@ -90,7 +91,7 @@ def test_every_operation_conforms(backend_url: str, mode: GenerationMode) -> Non
             derandomize=True,
             suppress_health_check=list(HealthCheck),
         )
-        def run(case: schemathesis.Case) -> None:
+        def run(case: schemathesis.Case[Any]) -> None:
             case.call_and_validate(base_url=backend_url, checks=CHECKS)
 
         try:

@@ -19,7 +19,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from airunway.backend import errors, ui
 from airunway.backend.auth import UserClients
 from airunway.backend.middleware import Edge
-from airunway.backend.routes import deployments, health
+from airunway.backend.routes import autoscaler, deployments, health, installation, models
 from airunway.backend.routes import settings as settings_routes
 from airunway.backend.settings import BackendSettings
 from airunway.backend.state import FIELD_MANAGER, BackendState
@@ -78,6 +78,10 @@ def create_app(settings: BackendSettings | None = None, kube: Kube | None = None
     app.include_router(settings_routes.settings_api)
     app.include_router(settings_routes.providers_api)
     app.include_router(deployments.api)
+    app.include_router(models.api)
+    app.include_router(installation.api)
+    app.include_router(installation.runtimes_api)
+    app.include_router(autoscaler.api)
     ui.mount(app, settings.ui_dir)
     app.add_middleware(CORSMiddleware, **cors_options(settings.cors_origin))
     app.add_middleware(Edge, max_body=settings.max_body_bytes)

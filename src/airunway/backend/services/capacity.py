@@ -20,6 +20,7 @@ _POOL_LABELS = (
     "kubernetes.azure.com/agentpool",
     "cloud.google.com/gke-nodepool",
     "eks.amazonaws.com/nodegroup",
+    "airunway.ai/node-group",  # our simulated nodes' group (dev cluster), after the clouds'
 )
 
 

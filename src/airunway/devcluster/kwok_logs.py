@@ -1,4 +1,4 @@
-"""Pod logs for pods on kwok's simulated nodes, so ``kubectl logs`` and the backend's log route work.
+"""Logs of pods on kwok's simulated nodes, so ``kubectl logs`` and the backend's log route work.
 
 There is no kubelet: the API server proxies ``pods/log`` to the node's kubelet endpoint, which
 kwok serves itself (``--node-port`` puts its port in every node's ``daemonEndpoints``; it answers

@@ -103,7 +103,10 @@ async def test_pending_reasons_explain_the_gpu_shortage(
         reasons = response.json()["reasons"]
         return reasons if any(r.get("explanation") for r in reasons) else None
 
-    await wait_for(explained, timeout=60, what="the scheduler's FailedScheduling event")
+    async def ready() -> bool:
+        return await explained() is not None
+
+    await wait_for(ready, timeout=60, what="the scheduler's FailedScheduling event")
     reasons = await explained()
     assert reasons is not None
     reason = next(r for r in reasons if r.get("explanation"))

@@ -13,9 +13,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 
 from airunway.devcluster.cluster import DevCluster
+from airunway.devcluster.ports import free_ports
 from airunway.devcluster.services import ControllerProcess, start_playground_services
 from airunway.kube.client import Kube
 from airunway.kube.errors import ForbiddenError, NotFoundError
@@ -41,7 +43,10 @@ async def stack() -> AsyncIterator[Stack]:
     try:
         await cluster.up()
         providers = await start_playground_services(
-            cluster, heartbeat_interval=HEARTBEAT, sim_ready_delay=1.0
+            cluster,
+            heartbeat_interval=HEARTBEAT,
+            sim_ready_delay=1.0,
+            backend_port=free_ports(1)[0],
         )
         kube = cluster.connect("e2e-tests")
         await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "models"}})
@@ -69,6 +74,30 @@ async def test_providers_register_and_report_ready(stack: Stack) -> None:
     upstream = condition(kaito, "UpstreamReady")
     assert upstream is not None
     assert upstream["reason"] == "UpstreamHealthy"
+
+
+async def test_the_playground_backend_reports_runtimes(stack: Stack) -> None:
+    backend = stack.providers["backend"]
+    base = f"http://127.0.0.1:{backend.health_port}"
+
+    async def listed() -> bool:
+        async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
+            body = (await client.get("/api/runtimes/status")).json()
+        return {r["id"] for r in body["runtimes"]} >= {"kaito", "vllm"}
+
+    await wait_for(listed, timeout=60, what="the backend to list both providers")
+    async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
+        runtimes = {
+            r["id"]: r for r in (await client.get("/api/runtimes/status")).json()["runtimes"]
+        }
+    assert runtimes["vllm"]["requiresCrd"] is False
+    assert runtimes["vllm"]["installed"] is True
+    kaito = runtimes["kaito"]
+    # the upstream KAITO CRD and the (simulated) operator's pods, not just our shim's registration
+    assert (kaito["installed"], kaito["crdFound"], kaito["operatorRunning"]) == (True, True, True)
+    assert kaito["message"] == (
+        "KAITO workspace CRD found and KAITO operator pods are ready in kaito-workspace"
+    )
 
 
 async def test_vllm_model_deployment_runs_on_a_gpu_node(stack: Stack) -> None:

@@ -79,6 +79,9 @@ bench-devcluster: ## Warm start time and memory of the control plane (COLD=1 als
 bench-controller: ## Selection time for N ModelDeployments, admission latency, controller RSS (ARGS="--n 5000")
 	$(VENV)/python bench/controller/bench.py $(ARGS)
 
+bench-backend: ## Deployment list under 50 concurrent clients over N ModelDeployments: p50/p99, req/s, RSS (ARGS="--n 1000")
+	$(VENV)/python bench/backend/bench.py $(ARGS)
+
 ##@ Help
 
 help: ## Show this help
@@ -86,4 +89,4 @@ help: ## Show this help
 	/^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } \
 	/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller help
+.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller bench-backend help

@@ -21,6 +21,7 @@ from airunway.backend.auth import UserClients
 from airunway.backend.middleware import Edge
 from airunway.backend.routes import autoscaler, deployments, health, installation, models
 from airunway.backend.routes import settings as settings_routes
+from airunway.backend.services.list_cache import ListCache
 from airunway.backend.settings import BackendSettings
 from airunway.backend.state import FIELD_MANAGER, BackendState
 from airunway.kube.client import Kube
@@ -53,7 +54,12 @@ def create_app(settings: BackendSettings | None = None, kube: Kube | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = kube or Kube.connect(settings.kubeconfig, field_manager=FIELD_MANAGER)
-        app.state.backend = BackendState(settings=settings, kube=own, cluster_name=own.context_name)
+        app.state.backend = BackendState(
+            settings=settings,
+            kube=own,
+            cluster_name=own.context_name,
+            lists=ListCache(settings.list_cache_seconds),
+        )
         app.state.users = UserClients(own)
         try:
             yield

@@ -116,10 +116,13 @@ async def caller_kube(request: Request) -> Kube:
     """The Kubernetes client for this request: the caller's token with auth on, else ours."""
     state = backend_state(request)
     if not state.settings.auth_enabled:
+        request.state.caller = "backend"
         return state.kube
     clients: UserClients = request.app.state.users
-    user, kube = await clients.resolve(bearer(request))
+    token = bearer(request)
+    user, kube = await clients.resolve(token)
     request.state.user = user
+    request.state.caller = hashlib.sha256(token.encode()).hexdigest()
     return kube
 
 

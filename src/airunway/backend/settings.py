@@ -60,6 +60,12 @@ class BackendSettings(BaseSettings):
         validation_alias=_env("AIRUNWAY_BACKEND_MAX_BODY_BYTES"),
         description="Larger request bodies are refused with 413 before they are parsed.",
     )
+    list_cache_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        validation_alias=_env("AIRUNWAY_BACKEND_LIST_CACHE_SECONDS"),
+        description="Identical deployment lists within this time share one read (0: off).",
+    )
     provider_health_staleness_ms: float = Field(
         default=180_000, validation_alias=_env("PROVIDER_HEALTH_STALENESS_MS")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from airunway.backend.services.list_cache import ListCache
 from airunway.backend.settings import BackendSettings
 from airunway.kube.client import Kube
 
@@ -19,4 +20,4 @@ class BackendState:
     kube: Kube
     cluster_name: str | None = None
     config_cache: dict[str, Any] | None = None
-    users: dict[str, Any] = field(default_factory=dict)
+    lists: ListCache[Any] = field(default_factory=lambda: ListCache(0.0))

@@ -86,9 +86,33 @@ async def _list_in(
 
 
 async def list_deployments(
-    state: BackendState, kube: Kube, namespace: str | None, limit: int | None, offset: int
+    state: BackendState,
+    kube: Kube,
+    caller: str,
+    namespace: str | None,
+    limit: int | None,
+    offset: int,
 ) -> DeploymentList:
     """All deployments the caller may see (in ``namespace``, or everywhere), newest first."""
+    items: list[DeploymentStatus] = await state.lists.get(
+        (caller, namespace), lambda: _all_statuses(state, kube, namespace)
+    )
+    total = len(items)
+    page = items[offset : offset + limit] if limit is not None else items[offset:]
+    return DeploymentList(
+        deployments=page,
+        pagination=Pagination(
+            total=total,
+            limit=limit if limit is not None else total,
+            offset=offset,
+            has_more=offset + len(page) < total,
+        ),
+    )
+
+
+async def _all_statuses(
+    state: BackendState, kube: Kube, namespace: str | None
+) -> list[DeploymentStatus]:
     if namespace is not None:
         mds, pods = await _list_in(kube, namespace)
     else:
@@ -103,17 +127,7 @@ async def list_deployments(
     index = workloads.PodIndex(pods)
     items = [deployment_status(md, index.pods_of(md)) for md in mds]
     items.sort(key=lambda d: d.created_at, reverse=True)
-    total = len(items)
-    page = items[offset : offset + limit] if limit is not None else items[offset:]
-    return DeploymentList(
-        deployments=page,
-        pagination=Pagination(
-            total=total,
-            limit=limit if limit is not None else total,
-            offset=offset,
-            has_more=offset + len(page) < total,
-        ),
-    )
+    return items
 
 
 async def get_deployment(kube: Kube, name: str, namespace: str) -> DeploymentStatus:
@@ -166,7 +180,9 @@ async def preview(kube: Kube, config: DeploymentConfig, namespace: str) -> Manif
     )
 
 
-async def create(kube: Kube, config: DeploymentConfig, namespace: str) -> tuple[str, list[str]]:
+async def create(
+    state: BackendState, kube: Kube, config: DeploymentConfig, namespace: str
+) -> tuple[str, list[str]]:
     """Create the ModelDeployment as the caller; returns its name and GPU-fit warnings."""
     config = builder.resolve_kaito_image(config)
     await provider_check.check(kube, config)
@@ -176,13 +192,17 @@ async def create(kube: Kube, config: DeploymentConfig, namespace: str) -> tuple[
         await kube.create(md)
     except KubeError as exc:
         raise prefixed(exc, "Failed to create deployment") from exc
+    finally:
+        state.lists.clear()
     return config.name, warnings
 
 
-async def delete(kube: Kube, name: str, namespace: str) -> None:
+async def delete(state: BackendState, kube: Kube, name: str, namespace: str) -> None:
     """Delete as the caller; 404 when it is not there (or not visible to them)."""
     await get_md(kube, name, namespace, f"Deployment '{name}' not found in namespace '{namespace}'")
     try:
         await kube.delete(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace)
     except KubeError as exc:
         raise prefixed(exc, "Failed to delete deployment") from exc
+    finally:
+        state.lists.clear()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from airunway.backend.errors import AuthRequiredError
 from airunway.backend.state import BackendState
@@ -130,5 +131,15 @@ State = Annotated[BackendState, Depends(backend_state)]
 CallerKube = Annotated[Kube, Depends(caller_kube)]
 
 
-async def require_user(_: CallerKube) -> None:
+#: Documents the bearer scheme in OpenAPI; the check itself is :func:`bearer` (our error format).
+BEARER_SCHEME = HTTPBearer(
+    auto_error=False,
+    description="A Kubernetes token (e.g. a ServiceAccount token); required with AUTH_ENABLED.",
+)
+
+
+async def require_user(
+    _: CallerKube,
+    __: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_SCHEME)],
+) -> None:
     """Route dependency of every protected route: authenticate when auth is on."""

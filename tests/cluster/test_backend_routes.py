@@ -12,6 +12,7 @@ import pytest
 from airunway.devcluster.cluster import DevCluster
 from airunway.kube.client import Kube
 from tests.support.backend import api_client, backend_kube
+from tests.support.hf_standin import LLAMA_8B_CONFIG, hf_standin
 
 pytestmark = pytest.mark.cluster
 
@@ -51,10 +52,33 @@ async def test_capacity_pools_and_throughput(api: httpx.AsyncClient) -> None:
     assert on_t4.json()["gpuModel"] == "T4"
     bad = await api.get("/api/installation/gpu-throughput", params={"tpSize": 65})
     assert bad.status_code == 400
+    unknown_model = await api.get(
+        "/api/installation/gpu-throughput", params={"paramCount": 8e9, "modelId": "org/nothing"}
+    )
+    assert unknown_model.json()["lowConfidence"] is True  # the Hub is unreachable here
     specs = (await api.get("/api/installation/gpu-specs")).json()["gpus"]
     assert {"key": "T4", "memoryGb": 16}.items() <= next(
         g for g in specs if g["key"] == "T4"
     ).items()
+
+
+async def test_throughput_with_the_model_architecture(backend_sa: Kube) -> None:
+    with hf_standin({"org/llama-8b": LLAMA_8B_CONFIG}) as hub:
+        async with api_client(backend_sa, hf_endpoint=hub.url) as api:
+            response = await api.get(
+                "/api/installation/gpu-throughput",
+                params={"modelId": "org/llama-8b", "paramCount": 8e9, "gpuModel": "H100"},
+                headers={"X-HF-Token": "hf_abc"},
+            )
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["lowConfidence"] is False
+    assert body["contextLen"] == 32768  # the model's 131072 positions, capped
+    assert body["concurrentSequences"] > 0
+    per_chat = 3350e9 / (8e9 * 2) * 0.8  # H100 bandwidth over fp16 weights, one GPU
+    assert body["tpSize"] == 1
+    assert body["aggregateTokensPerSec"] == round(body["concurrentSequences"] * per_chat)
+    assert hub.authorizations == ["Bearer hf_abc"]
 
 
 async def test_autoscaler_models_and_providers(api: httpx.AsyncClient) -> None:

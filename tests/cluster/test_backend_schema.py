@@ -31,7 +31,7 @@ from airunway.backend.settings import BackendSettings
 from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.ports import free_ports
 from airunway.kube.wait import wait_for
-from tests.support.backend import backend_kubeconfig
+from tests.support.backend import NO_INTERNET, backend_kubeconfig
 
 pytestmark = pytest.mark.cluster
 CHECKS = [
@@ -47,7 +47,7 @@ def backend_url(cluster: DevCluster) -> Iterator[str]:
     """The backend under its generated RBAC, served by uvicorn on a loopback port."""
     kubeconfig = asyncio.run(backend_kubeconfig(cluster))
     port = free_ports(1)[0]
-    app = create_app(BackendSettings(kubeconfig=kubeconfig, port=port))
+    app = create_app(BackendSettings(kubeconfig=kubeconfig, port=port, hf_endpoint=NO_INTERNET))
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )

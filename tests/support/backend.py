@@ -23,6 +23,8 @@ from airunway.kube.errors import TooManyRequestsError
 from airunway.kube.wait import wait_for
 
 RBAC = "rbac.authorization.k8s.io/v1"
+#: Tests never reach the internet: a closed loopback port stands for an unreachable Hub.
+NO_INTERNET = "http://127.0.0.1:9"
 
 
 async def backend_kubeconfig(cluster: DevCluster) -> Path:
@@ -57,6 +59,7 @@ async def backend_kube(cluster: DevCluster) -> Kube:
 @asynccontextmanager
 async def api_client(kube: Kube, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to a fresh app (lifespan run) over the ASGI transport."""
+    settings.setdefault("hf_endpoint", NO_INTERNET)
     app = create_app(BackendSettings(**settings), kube=kube)
     async with (
         app.router.lifespan_context(app),

@@ -21,6 +21,7 @@ from airunway.backend.auth import UserClients
 from airunway.backend.middleware import Edge
 from airunway.backend.routes import autoscaler, deployments, health, installation, models
 from airunway.backend.routes import settings as settings_routes
+from airunway.backend.services.hf_config import ArchCache
 from airunway.backend.services.list_cache import ListCache
 from airunway.backend.settings import BackendSettings
 from airunway.backend.state import FIELD_MANAGER, BackendState
@@ -59,6 +60,7 @@ def create_app(settings: BackendSettings | None = None, kube: Kube | None = None
             kube=own,
             cluster_name=own.context_name,
             lists=ListCache(settings.list_cache_seconds),
+            archs=ArchCache(settings.hf_endpoint),
         )
         app.state.users = UserClients(own)
         try:

@@ -66,6 +66,11 @@ class BackendSettings(BaseSettings):
         validation_alias=_env("AIRUNWAY_BACKEND_LIST_CACHE_SECONDS"),
         description="Identical deployment lists within this time share one read (0: off).",
     )
+    hf_endpoint: str = Field(
+        default="https://huggingface.co",
+        validation_alias=_env("HF_ENDPOINT"),
+        description="Hugging Face Hub base URL (model configs for the throughput estimate).",
+    )
     provider_health_staleness_ms: float = Field(
         default=180_000, validation_alias=_env("PROVIDER_HEALTH_STALENESS_MS")
     )

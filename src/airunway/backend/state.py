@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from airunway.backend.services.hf_config import ArchCache
 from airunway.backend.services.list_cache import ListCache
 from airunway.backend.settings import BackendSettings
 from airunway.kube.client import Kube
@@ -21,3 +22,4 @@ class BackendState:
     cluster_name: str | None = None
     config_cache: dict[str, Any] | None = None
     lists: ListCache[Any] = field(default_factory=lambda: ListCache(0.0))
+    archs: ArchCache = field(default_factory=lambda: ArchCache("https://huggingface.co"))

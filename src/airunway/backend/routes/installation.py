@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Header, Query
 
 from airunway.backend.auth import CallerKube, State
 from airunway.backend.routes.common import PROTECTED, RESPONSES, Router
@@ -44,6 +44,7 @@ async def gpu_capacity_detailed(kube: CallerKube) -> DetailedClusterCapacity:
 
 @api.get("/gpu-throughput", operation_id="installation-gpu-throughput")
 async def gpu_throughput(  # noqa: PLR0913, PLR0917 - one parameter per query field
+    state: State,
     kube: CallerKube,
     model_id: Annotated[str | None, Query(alias="modelId", min_length=1, max_length=200)] = None,
     param_count: Annotated[float | None, Query(alias="paramCount", gt=0, le=9e12)] = None,
@@ -52,9 +53,14 @@ async def gpu_throughput(  # noqa: PLR0913, PLR0917 - one parameter per query fi
     kv_cache_dtype: Annotated[Dtype | None, Query(alias="kvCacheDtype")] = None,
     gpu_model: Annotated[str | None, Query(alias="gpuModel", max_length=200)] = None,
     tp_size: Annotated[int | None, Query(alias="tpSize", ge=1, le=64)] = None,
+    hf_token: Annotated[str | None, Header(alias="X-HF-Token", max_length=512)] = None,
 ) -> GpuThroughputEstimate:
-    """Estimated decode speed of a model size on the cluster's best-known GPU pool."""
-    del model_id  # the architecture lookup on Hugging Face is not implemented (see the ADR)
+    """Estimated decode speed of a model on the cluster's best-known GPU pool.
+
+    With ``modelId`` the model's Hugging Face ``config.json`` sizes the KV cache, which gives
+    the concurrent sequences and the aggregate speed.
+    """
+    arch, positions = await state.archs.lookup(model_id, hf_token) if model_id else (None, None)
     nodes, cap = await capacity.read(kube)
     return throughput.estimate(
         capacity.node_pools(nodes, cap),
@@ -64,6 +70,8 @@ async def gpu_throughput(  # noqa: PLR0913, PLR0917 - one parameter per query fi
         kv_cache_dtype=kv_cache_dtype,
         gpu_model=gpu_model,
         tp_size=tp_size,
+        arch=arch,
+        max_positions=positions,
     )
 
 

@@ -1,8 +1,8 @@
-"""Throughput estimate on the cluster's best-known GPU pool (spec §6.4).
+"""Throughput estimate on the cluster's best-known GPU pool (spec §6.4), pure.
 
-The model's architecture (for the KV-cache concurrency figure) would come from its Hugging Face
-``config.json``; this backend does not fetch it yet, so the estimate is the bandwidth-bound
-per-chat speed with ``lowConfidence: true`` (see docs/adr/0004-backend.md).
+Per-chat speed is bound by memory bandwidth; with the model's architecture (from its
+``config.json``) the KV cache left after the weights gives the concurrent sequences and the
+aggregate speed, otherwise the estimate is marked low-confidence.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def pick_pool(pools: list[NodePool], wanted: str | None) -> tuple[NodePool, gpus
     return max(known, key=lambda pg: pg[1].memory_gb)
 
 
-def estimate(
+def estimate(  # noqa: PLR0913 - the route's query parameters and the model's architecture
     pools: list[NodePool],
     *,
     param_count: float | None,
@@ -43,6 +43,8 @@ def estimate(
     kv_cache_dtype: Dtype | None,
     gpu_model: str | None,
     tp_size: int | None,
+    arch: gpus.Arch | None = None,
+    max_positions: int | None = None,
 ) -> GpuThroughputEstimate:
     """The estimate for one model size on the chosen pool."""
     pool, gpu = pick_pool(pools, gpu_model)
@@ -55,12 +57,13 @@ def estimate(
     kv = kv_cache_dtype or "fp16"
     if kv == "fp8" and not gpu.fp8:
         kv = "fp16"
+    context = min(context_len or max_positions or 4096, MAX_CONTEXT)
     common = {
         "gpu_model": gpu.key,
         "per_gpu_memory_gb": gpu.memory_gb,
         "mem_bandwidth_g_bs": gpu.bandwidth,
         "tp_size": tp,
-        "context_len": min(context_len or 4096, MAX_CONTEXT),
+        "context_len": context,
         "kv_cache_dtype": kv,
         "fp8_supported": gpu.fp8,
         "capacity_label": f"{per_node}x{gpu.memory_gb} GB",
@@ -69,4 +72,16 @@ def estimate(
     if not param_count:
         return GpuThroughputEstimate(per_chat_tokens_per_sec=0, **common)
     speed = gpus.per_chat_tokens_per_sec(gpu, param_count, bytes_per_weight, tp)
-    return GpuThroughputEstimate(per_chat_tokens_per_sec=round(speed), **common)
+    if arch is None:
+        return GpuThroughputEstimate(per_chat_tokens_per_sec=round(speed), **common)
+    bytes_per_kv = 1 if kv in {"fp8", "int8"} else 2
+    concurrent = gpus.concurrent_sequences(
+        gpu, param_count, bytes_per_weight, tp, context, arch, bytes_per_kv
+    )
+    return GpuThroughputEstimate(
+        per_chat_tokens_per_sec=round(speed),
+        concurrent_sequences=concurrent,
+        aggregate_tokens_per_sec=round(concurrent * speed),
+        does_not_fit=concurrent == 0,
+        **(common | {"low_confidence": False}),
+    )

@@ -22,7 +22,10 @@ def router(prefix: str, tag: str) -> Router:
         """Build information."""
         return cluster.version(state.settings)
 
-    @api.get("/status", operation_id=f"{tag}-status")
+    # public as /api/cluster/status only, as the reference (the UI asks before sign-in)
+    status_guard = PROTECTED if tag == "health" else []
+
+    @api.get("/status", operation_id=f"{tag}-status", dependencies=status_guard)
     async def status(state: State) -> ClusterStatus:
         """Whether Kubernetes answers and the ModelDeployment CRD is installed (always 200)."""
         return await cluster.status(state)

@@ -48,13 +48,15 @@ async def list_deployments(
 ) -> Response:
     """Deployments in ``namespace``, or in every namespace the caller may list, newest first.
 
-    Serialized here once (the hot route of the UI) rather than validated again by FastAPI.
+    The UI's hot route: each page is rendered (and compressed) once per shared read.
     """
-    result = await deployments.list_deployments(
-        state, kube, request.state.caller, namespace, limit, offset
-    )
-    body = result.model_dump_json(by_alias=True, exclude_none=True)
-    return Response(body, media_type="application/json")
+    snapshot = await deployments.list_deployments(state, kube, request.state.caller, namespace)
+    gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
+    body = snapshot.body(limit, offset, gzipped=gzipped)
+    headers = {"Vary": "Accept-Encoding"}
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @api.post("", operation_id="deployments-create", status_code=201)

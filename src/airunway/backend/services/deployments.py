@@ -9,6 +9,8 @@ so no listing leaks another namespace.
 from __future__ import annotations
 
 import asyncio
+import gzip
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -31,6 +33,7 @@ from airunway.kube.client import Kube
 from airunway.kube.errors import ForbiddenError, KubeError, NotFoundError
 
 PRIMARY = ResourceKind(kind=MODEL_DEPLOYMENT_KIND, api_version=API_VERSION)
+MAX_RENDERED = 32
 
 
 def prefixed(exc: KubeError, prefix: str) -> KubeError:
@@ -85,29 +88,53 @@ async def _list_in(
     return mds, pods
 
 
+@dataclass
+class ListSnapshot:
+    """One read of the deployments a caller may see, and its pages as rendered once."""
+
+    items: list[DeploymentStatus]
+    bodies: dict[tuple[int | None, int, bool], bytes] = field(default_factory=dict)
+
+    def page(self, limit: int | None, offset: int) -> DeploymentList:
+        """A page, newest first, with the pagination the reference returns."""
+        total = len(self.items)
+        page = self.items[offset : offset + limit] if limit is not None else self.items[offset:]
+        return DeploymentList(
+            deployments=page,
+            pagination=Pagination(
+                total=total,
+                limit=limit if limit is not None else total,
+                offset=offset,
+                has_more=offset + len(page) < total,
+            ),
+        )
+
+    def body(self, limit: int | None, offset: int, *, gzipped: bool) -> bytes:
+        """The page as JSON (gzip-compressed when asked), rendered once per snapshot."""
+        key = (limit, offset, gzipped)
+        cached = self.bodies.get(key)
+        if cached is not None:
+            return cached
+        text = self.page(limit, offset).model_dump_json(by_alias=True, exclude_none=True)
+        body = gzip.compress(text.encode(), compresslevel=5) if gzipped else text.encode()
+        if len(self.bodies) >= MAX_RENDERED:
+            self.bodies.clear()
+        self.bodies[key] = body
+        return body
+
+
 async def list_deployments(
-    state: BackendState,
-    kube: Kube,
-    caller: str,
-    namespace: str | None,
-    limit: int | None,
-    offset: int,
-) -> DeploymentList:
+    state: BackendState, kube: Kube, caller: str, namespace: str | None
+) -> ListSnapshot:
     """All deployments the caller may see (in ``namespace``, or everywhere), newest first."""
-    items: list[DeploymentStatus] = await state.lists.get(
-        (caller, namespace), lambda: _all_statuses(state, kube, namespace)
+    snapshot: ListSnapshot = await state.lists.get(
+        (caller, namespace), lambda: _snapshot(state, kube, namespace)
     )
-    total = len(items)
-    page = items[offset : offset + limit] if limit is not None else items[offset:]
-    return DeploymentList(
-        deployments=page,
-        pagination=Pagination(
-            total=total,
-            limit=limit if limit is not None else total,
-            offset=offset,
-            has_more=offset + len(page) < total,
-        ),
-    )
+    return snapshot
+
+
+async def _snapshot(state: BackendState, kube: Kube, namespace: str | None) -> ListSnapshot:
+    return ListSnapshot(await _all_statuses(state, kube, namespace))
 
 
 async def _all_statuses(

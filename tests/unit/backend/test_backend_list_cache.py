@@ -63,6 +63,29 @@ async def test_ttl_zero_always_loads() -> None:
     assert [await cache.get("k", load) for _ in range(3)] == [1, 2, 3]
 
 
+async def test_stale_result_is_answered_while_exactly_one_refresh_runs() -> None:
+    cache: ListCache[int] = ListCache(ttl=0.01)
+    loads = 0
+    gate = asyncio.Event()
+
+    async def load() -> int:
+        nonlocal loads
+        loads += 1
+        if loads > 1:
+            await gate.wait()
+        return loads
+
+    assert await cache.get("k", load) == 1
+    await asyncio.sleep(0.02)  # stale now
+    answers = await asyncio.gather(*(cache.get("k", load) for _ in range(20)))
+    assert answers == [1] * 20  # nobody waits for the API server
+    gate.set()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert loads == 2  # one background refresh, not twenty
+    assert await cache.get("k", load) == 2
+
+
 def test_write_during_a_load_is_not_stored_stale() -> None:
     async def scenario() -> str:
         cache: ListCache[str] = ListCache(ttl=60)

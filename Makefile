@@ -35,6 +35,7 @@ imports: ## import-linter layer contracts
 generated: ## Fail when a generated file (CRDs) differs from what its generator writes
 	$(VENV)/python -m airunway.api.crdgen --check
 	$(VENV)/python -m airunway.deploygen --check
+	$(VENV)/python -m airunway.backend.openapi --check
 
 pytest: ## All tests; pytest's exit 5 (no tests collected) is a failure, not a pass
 	@rc=0; $(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile || rc=$$?; \
@@ -56,9 +57,10 @@ format: ## Apply ruff's fixes and formatting
 	$(VENV)/ruff check --fix src tests bench
 	$(VENV)/ruff format src tests bench
 
-generate: ## Regenerate deploy/ (CRDs from the pydantic models, RBAC and manifests)
+generate: ## Regenerate deploy/ (CRDs from the pydantic models, RBAC and manifests) and clients/openapi.json
 	$(VENV)/python -m airunway.api.crdgen
 	$(VENV)/python -m airunway.deploygen
+	$(VENV)/python -m airunway.backend.openapi
 
 lock: ## Re-resolve uv.lock after changing dependencies in pyproject.toml
 	$(HOME)/.cache/airunway/uv-venv/bin/uv lock
@@ -80,6 +82,9 @@ bench-controller: ## Selection time for N ModelDeployments, admission latency, c
 bench-e2e: ## N vLLM ModelDeployments to Running vs a bare client, upstream status latency (ARGS="--n 200")
 	$(VENV)/python -m bench.e2e.bench $(ARGS)
 
+bench-backend: ## Deployment list under 50 concurrent clients over N ModelDeployments: p50/p99, req/s, RSS (ARGS="--n 1000")
+	$(VENV)/python bench/backend/bench.py $(ARGS)
+
 ##@ Help
 
 help: ## Show this help
@@ -87,4 +92,4 @@ help: ## Show this help
 	/^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } \
 	/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller bench-e2e help
+.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller bench-e2e bench-backend help

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from airunway.backend import rbac as backend_rbac
 from airunway.controller import deploy as controller_deploy
 from airunway.providers.dynamo.config import RBAC_RULES as DYNAMO_RULES
 from airunway.providers.kaito.config import RBAC_RULES as KAITO_RULES
@@ -48,6 +49,7 @@ FILES: dict[Path, Callable[[], list[dict[str, Any]]]] = {
     Path("deploy/rbac/dynamo-provider.yaml"): _dynamo,
     Path("deploy/rbac/kuberay-provider.yaml"): _kuberay,
     Path("deploy/rbac/llmd-provider.yaml"): _llmd,
+    Path("deploy/rbac/backend.yaml"): backend_rbac.manifests,
 }
 
 

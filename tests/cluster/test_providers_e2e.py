@@ -16,11 +16,17 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
 from airunway.devcluster.cluster import DevCluster
-from airunway.devcluster.services import ControllerProcess, start_playground_services
+from airunway.devcluster.ports import free_ports
+from airunway.devcluster.services import (
+    PLAYGROUND_PROVIDERS,
+    ControllerProcess,
+    start_playground_services,
+)
 from airunway.kube.client import Kube
 from airunway.kube.errors import ForbiddenError, NotFoundError
 from airunway.kube.wait import wait_for
@@ -53,6 +59,7 @@ async def stack() -> AsyncIterator[Stack]:
             heartbeat_interval=HEARTBEAT,
             sim_ready_delay=1.0,
             controller_env={"AIRUNWAY_CONTROLLER_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT)},
+            backend_port=free_ports(1)[0],
         )
         kube = cluster.connect("e2e-tests")
         await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "models"}})
@@ -96,6 +103,30 @@ async def test_operator_providers_without_their_crds_register_not_ready(stack: S
     for name, ready in (("dynamo", False), ("kuberay", False), ("llmd", True)):
         config = await stack.kube.get(MD_API, "InferenceProviderConfig", name)
         assert bool((config.get("status") or {}).get("ready")) is ready, name
+
+
+async def test_the_playground_backend_reports_runtimes(stack: Stack) -> None:
+    backend = stack.providers["backend"]
+    base = f"http://127.0.0.1:{backend.health_port}"
+
+    async def listed() -> bool:
+        async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
+            body = (await client.get("/api/runtimes/status")).json()
+        return {r["id"] for r in body["runtimes"]} >= {"kaito", "vllm"}
+
+    await wait_for(listed, timeout=60, what="the backend to list both providers")
+    async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
+        runtimes = {
+            r["id"]: r for r in (await client.get("/api/runtimes/status")).json()["runtimes"]
+        }
+    assert runtimes["vllm"]["requiresCrd"] is False
+    assert runtimes["vllm"]["installed"] is True
+    kaito = runtimes["kaito"]
+    # the upstream KAITO CRD and the (simulated) operator's pods, not just our shim's registration
+    assert (kaito["installed"], kaito["crdFound"], kaito["operatorRunning"]) == (True, True, True)
+    assert kaito["message"] == (
+        "KAITO workspace CRD found and KAITO operator pods are ready in kaito-workspace"
+    )
 
 
 async def test_vllm_model_deployment_runs_on_a_gpu_node(stack: Stack) -> None:
@@ -350,10 +381,10 @@ async def test_a_stopped_provider_goes_not_ready_and_new_deployments_say_so(stac
 
     # a provider that dies without unregistering still says ready=true: its heartbeat goes stale
     configs = {c["metadata"]["name"]: c for c in await kube.list(MD_API, "InferenceProviderConfig")}
-    others = [n for n in stack.providers if n != "vllm" and configs[n]["status"].get("ready")]
-    for name in stack.providers:
-        if name != "vllm":
-            os.kill(stack.providers[name].record.pid, signal.SIGKILL)
+    killed_names = [n for n in PLAYGROUND_PROVIDERS if n != "vllm"]
+    others = [n for n in killed_names if configs[n]["status"].get("ready")]
+    for name in killed_names:
+        os.kill(stack.providers[name].record.pid, signal.SIGKILL)
     killed = dt.datetime.now(dt.UTC)
 
     async def stale() -> bool:

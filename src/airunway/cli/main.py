@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from airunway.cli import controller, dev, model, provider, sim
+from airunway.cli import backend, controller, dev, model, provider, sim
 
 app = typer.Typer(
     name="airunway",
@@ -17,6 +17,7 @@ app.add_typer(controller.app, name="controller")
 app.add_typer(provider.app, name="provider")
 app.add_typer(sim.app, name="sim")
 app.add_typer(model.app, name="model")
+app.add_typer(backend.app, name="backend")
 
 
 if __name__ == "__main__":  # pragma: no cover

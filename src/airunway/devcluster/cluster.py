@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from airunway.devcluster import components, process
+from airunway.devcluster import components, kwok_logs, process
 from airunway.devcluster.build import Builder
 from airunway.devcluster.crds import install_crds
 from airunway.devcluster.errors import NotRunningError, StartError
@@ -193,7 +193,8 @@ class DevCluster:
             await self._until("kube-apiserver /readyz", "kube-apiserver", _api_ready(kube), timeout)
             kcm = components.controller_manager(b, ports, pki, kubeconfigs["controller-manager"])
             sched = components.scheduler(b, ports, pki, kubeconfigs["scheduler"])
-            kwok = components.kwok(b, ports, kubeconfigs["kwok"], stages)
+            logs_config = kwok_logs.write_config(self.dir)
+            kwok = components.kwok(b, ports, kubeconfigs["kwok"], stages, logs_config)
             await self._launch("kube-controller-manager", kcm, logs, ports.controller_manager)
             await self._launch("kube-scheduler", sched, logs, ports.scheduler)
             await self._launch("kwok", kwok, logs, ports.kwok)

@@ -137,8 +137,14 @@ def scheduler(b: Binaries, p: Ports, pki: ClusterPKI, kubeconfig: Path) -> list[
     ]
 
 
-def kwok(b: Binaries, p: Ports, kubeconfig: Path, stages_dir: Path) -> list[str]:
-    """kwok: keeps our fake nodes Ready and moves their pods through kwok's default stages."""
+def kwok(
+    b: Binaries, p: Ports, kubeconfig: Path, stages_dir: Path, logs_config: Path | None = None
+) -> list[str]:
+    """kwok: keeps our fake nodes Ready and moves their pods through kwok's default stages.
+
+    With ``logs_config`` (a ClusterLogs rule, see kwok_logs.py) kwok also serves pod logs as the
+    nodes' kubelet endpoint.
+    """
     args = [
         str(b.kwok),
         f"--kubeconfig={kubeconfig}",
@@ -150,6 +156,8 @@ def kwok(b: Binaries, p: Ports, kubeconfig: Path, stages_dir: Path) -> list[str]
     ]
     args += [f"--config={stages_dir / s}" for s in KWOK_STAGES]
     args += [f"--config={s}" for s in project_stages()]
+    if logs_config is not None:
+        args += [f"--node-port={p.kwok}", f"--config={logs_config}"]
     return args
 
 

@@ -192,18 +192,58 @@ async def start_provider(
 PLAYGROUND_PROVIDERS = ("kaito", "vllm", "dynamo", "kuberay", "llmd")
 
 
+async def start_backend(
+    cluster: DevCluster,
+    *,
+    kubeconfig: Path | None = None,
+    port: int = 3001,
+    identity: str = "backend",
+    timeout: float = 60.0,
+) -> ControllerProcess:
+    """Start the REST backend (``airunway backend run``) and wait for ``/api/health``."""
+    log = cluster.dir / "logs" / f"{identity}.log"
+    args = [
+        *AIRUNWAY,
+        "backend",
+        "run",
+        f"--kubeconfig={kubeconfig or cluster.kubeconfig}",
+        f"--port={port}",
+    ]
+    record = process.start(identity, args, log, (port,))
+    cluster.add_record(record)
+    started = ControllerProcess(record, 0, port, 0, identity)
+
+    async def ready() -> bool:
+        if not record.alive():
+            raise StartError(f"{identity} exited during start-up; log: {log}", str(log))
+        try:
+            async with httpx.AsyncClient(timeout=1.0, trust_env=False) as client:
+                r = await client.get(f"http://127.0.0.1:{port}/api/health")
+        except httpx.TransportError:
+            return False
+        return r.status_code == 200  # noqa: PLR2004
+
+    try:
+        await wait_for(ready, timeout=timeout, what=f"{identity} to answer /api/health")
+    except WaitTimeoutError as exc:
+        started.stop()
+        raise StartError(f"{exc}; log: {log}", str(log)) from exc
+    return started
+
+
 async def start_playground_services(
     cluster: DevCluster,
     *,
     heartbeat_interval: float = 60.0,
     sim_ready_delay: float = 3.0,
     controller_env: dict[str, str] | None = None,
+    backend_port: int = 3001,
 ) -> dict[str, ControllerProcess]:
     """Everything the playground runs next to the control plane, each under its own RBAC.
 
     The core controller (webhook registered by URL), the stand-in image registry, the
     simulated KAITO, Dynamo and KubeRay operators, Gateway and volume provisioner, then the five
-    providers.
+    providers, and the REST backend on http://localhost:3001.
     """
     rbac = cluster.settings.project_crds.parent / "rbac"
     kubeconfig = await service_account_kubeconfig(
@@ -277,4 +317,6 @@ async def start_playground_services(
             heartbeat_interval=heartbeat_interval,
             extra_env={"AIRUNWAY_VLLM_REGISTRY_OVERRIDES": overrides},
         )
+    backend_kc = await service_account_kubeconfig(cluster, rbac / "backend.yaml", "backend-sa")
+    providers["backend"] = await start_backend(cluster, kubeconfig=backend_kc, port=backend_port)
     return providers

@@ -32,7 +32,12 @@ from lightkube.resources.authentication_v1 import TokenReview
 from lightkube.resources.core_v1 import ServiceAccountToken
 from lightkube.types import CascadeType
 
-from airunway.kube.errors import NotFoundError, UnavailableError, aconverted
+from airunway.kube.errors import (
+    NotFoundError,
+    UnavailableError,
+    aconverted,
+    from_status_response,
+)
 from airunway.kube.wait import WaitTimeoutError, wait_for
 
 Manifest = dict[str, Any]
@@ -84,6 +89,29 @@ class Kube:
             config=KubeConfig.from_env(), field_manager=field_manager, trust_env=False
         )
         return cls(client, field_manager)
+
+    def for_token(self, token: str, *, field_manager: str | None = None) -> Kube:
+        """A client for the same API server (and CA) acting as ``token``'s user.
+
+        The token is passed through, not impersonated: the API server authenticates and
+        authorizes every call as that user, so their own RBAC decides what they may do.
+        """
+        config = self._client._client.config  # noqa: SLF001 - lightkube keeps its config here
+        if config is None:
+            raise NotFoundError("this client has no configuration to derive a token client from")
+        client = AsyncClient(
+            config=config._replace(user=User(token=token)),
+            field_manager=field_manager or self.field_manager,
+            trust_env=False,
+        )
+        return Kube(client, field_manager or self.field_manager)
+
+    @property
+    def context_name(self) -> str | None:
+        """The kubeconfig context this client was built from (None in-cluster)."""
+        config = self._client._client.config  # noqa: SLF001 - lightkube keeps its config here
+        name = getattr(config, "context_name", None)
+        return str(name) if name else None
 
     async def close(self) -> None:
         """Release the connection pool."""
@@ -197,10 +225,14 @@ class Kube:
         kind: str,
         namespace: str | None = None,
         labels: Mapping[str, str] | None = None,
+        fields: Mapping[str, str] | None = None,
     ) -> list[Manifest]:
         """List objects (in all namespaces when ``namespace`` is None for namespaced kinds)."""
         res = await self._resource(api_version, kind)
-        kwargs: dict[str, Any] = {"labels": dict(labels) if labels else None}
+        kwargs: dict[str, Any] = {
+            "labels": dict(labels) if labels else None,
+            "fields": dict(fields) if fields else None,
+        }
         if issubclass(res, NamespacedResource):
             kwargs["namespace"] = namespace if namespace is not None else "*"
         async with aconverted():
@@ -284,6 +316,37 @@ class Kube:
             raise UnavailableError(f"GET {path} answered {response.status_code}: {response.text}")
         content_type = response.headers.get("content-type", "")
         return response.json() if "json" in content_type else response.text
+
+    async def raw_get_checked(self, path: str, params: Mapping[str, str] | None = None) -> str:
+        """GET a resource path (a subresource such as ``pods/log``, a service proxy) as text.
+
+        Failures are our typed errors with Kubernetes' own message (a Status body) kept.
+        """
+        http = self._client._client._client  # noqa: SLF001 - lightkube keeps its httpx client here
+        async with aconverted():
+            response = await http.get(path, params=dict(params or {}))
+        if response.status_code >= 400:  # noqa: PLR2004
+            raise from_status_response(response.status_code, response.text)
+        return str(response.text)
+
+    async def pod_log(
+        self,
+        name: str,
+        namespace: str,
+        *,
+        container: str | None = None,
+        tail_lines: int | None = None,
+        timestamps: bool = False,
+    ) -> str:
+        """The log of one container of a pod (the ``pods/log`` subresource)."""
+        params: dict[str, str] = {}
+        if container:
+            params["container"] = container
+        if tail_lines is not None:
+            params["tailLines"] = str(tail_lines)
+        if timestamps:
+            params["timestamps"] = "true"
+        return await self.raw_get_checked(f"/api/v1/namespaces/{namespace}/pods/{name}/log", params)
 
 
 async def create_token(

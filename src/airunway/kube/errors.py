@@ -7,6 +7,7 @@ and reason so nothing downstream has to guess what Kubernetes said.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
@@ -105,6 +106,23 @@ def from_api_error(exc: ApiError) -> KubeError:
         # server-side apply answers 500 when the object does not fit the schema; it is the
         # caller's input that is wrong, so report it as such
         return InvalidError(message, reason="Invalid", status=422)
+    cls = _BY_REASON.get(reason) or _BY_STATUS.get(code)
+    if cls is None:
+        cls = UnavailableError if code >= 500 else KubeError  # noqa: PLR2004
+    return cls(message, reason=reason, status=code)
+
+
+def from_status_response(code: int, text: str) -> KubeError:
+    """Map an error answer read without lightkube (a raw GET) to our type, message kept."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and body.get("kind") == "Status":
+        reason = str(body.get("reason") or "")
+        message = str(body.get("message") or text)
+    else:
+        reason, message = "", text.strip() or f"HTTP {code}"
     cls = _BY_REASON.get(reason) or _BY_STATUS.get(code)
     if cls is None:
         cls = UnavailableError if code >= 500 else KubeError  # noqa: PLR2004

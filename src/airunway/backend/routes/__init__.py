@@ -1,0 +1,1 @@
+"""HTTP routes, one module per OpenAPI tag; thin: parse, call a service, answer."""

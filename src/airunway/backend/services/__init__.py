@@ -1,0 +1,1 @@
+"""What the routes do: Kubernetes reads and writes, and the pure rules they apply."""

@@ -1,0 +1,87 @@
+"""A short-lived, shared result for identical concurrent list requests (single flight).
+
+The UI polls the deployment list; fifty clients asking at once would otherwise make fifty
+cluster-wide lists of ModelDeployments and pods on the API server, which then dominates the
+latency.  Requests for the same identity and namespace share one in-flight read, and its
+result is reused for ``ttl`` seconds; after that the last result is still answered while one
+background read refreshes it (so no request waits for the API server once a key is warm), and
+results older than ``max_stale`` are never answered.  Any create or delete through this backend
+clears everything, so a person always sees their own change at once.  Keys include a hash of
+the caller's token, so one person's result is never served to another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class ListCache(Generic[T]):
+    """Results by key, fresh for ``ttl`` seconds; concurrent misses share one load."""
+
+    def __init__(self, ttl: float, max_entries: int = 256) -> None:
+        self.ttl = ttl
+        self.max_stale = ttl * 10
+        self.max_entries = max_entries
+        self._refreshing: set[asyncio.Task[T]] = set()
+        self._done: dict[Hashable, tuple[float, T]] = {}
+        self._loading: dict[Hashable, asyncio.Future[T]] = {}
+        self._generation = 0
+
+    async def get(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """The cached value for ``key`` or the result of ``load()`` (shared while it runs)."""
+        if self.ttl <= 0:
+            return await load()
+        hit = self._done.get(key)
+        age = time.monotonic() - hit[0] if hit is not None else None
+        if hit is not None and age is not None and age < self.ttl:
+            return hit[1]
+        running = self._loading.get(key)
+        if hit is not None and age is not None and age < self.max_stale:
+            if running is None:  # refresh in the background, answer the last result now
+                future = self._start(key)  # registered now: later requests see it running
+                task = asyncio.create_task(self._load(key, load, future))
+                self._refreshing.add(task)
+                task.add_done_callback(self._refreshed)
+            return hit[1]
+        if running is not None:
+            return await asyncio.shield(running)
+        return await self._load(key, load, self._start(key))
+
+    def _start(self, key: Hashable) -> asyncio.Future[T]:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._loading[key] = future
+        return future
+
+    def _refreshed(self, task: asyncio.Task[T]) -> None:
+        self._refreshing.discard(task)
+        if not task.cancelled():
+            task.exception()  # a failed refresh is dropped; the next request loads again
+
+    async def _load(
+        self, key: Hashable, load: Callable[[], Awaitable[T]], future: asyncio.Future[T]
+    ) -> T:
+        generation = self._generation
+        try:
+            value = await load()
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters re-raise it, nobody else must
+            raise
+        finally:
+            self._loading.pop(key, None)
+        future.set_result(value)
+        if generation == self._generation:
+            if len(self._done) >= self.max_entries:
+                self._done.clear()
+            self._done[key] = (time.monotonic(), value)
+        return value
+
+    def clear(self) -> None:
+        """Forget every result (after a write); loads already running are not stored."""
+        self._done.clear()
+        self._generation += 1

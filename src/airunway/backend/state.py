@@ -1,0 +1,25 @@
+"""What the app holds for its lifetime: settings, its own Kubernetes identity, caches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from airunway.backend.services.hf_config import ArchCache
+from airunway.backend.services.list_cache import ListCache
+from airunway.backend.settings import BackendSettings
+from airunway.kube.client import Kube
+
+FIELD_MANAGER = "airunway-backend"
+
+
+@dataclass
+class BackendState:
+    """Shared by every request; ``kube`` is the backend's own (ServiceAccount) identity."""
+
+    settings: BackendSettings
+    kube: Kube
+    cluster_name: str | None = None
+    config_cache: dict[str, Any] | None = None
+    lists: ListCache[Any] = field(default_factory=lambda: ListCache(0.0))
+    archs: ArchCache = field(default_factory=lambda: ArchCache("https://huggingface.co"))

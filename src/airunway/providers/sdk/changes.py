@@ -56,3 +56,18 @@ def metadata_kept(desired: Manifest, live: Manifest) -> bool:
         if any(theirs.get(k) != v for k, v in ours.items()):
             return False
     return True
+
+
+def owned_by(obj: Manifest, uid: str | None) -> bool:
+    """Whether ``obj`` has an owner reference to the ModelDeployment ``uid``."""
+    refs = obj.get("metadata", {}).get("ownerReferences") or []
+    return uid is not None and any(r.get("uid") == uid for r in refs)
+
+
+def conflict_message(obj: Manifest) -> str:
+    """Why an object of the same name that we do not own blocks the deployment."""
+    meta = obj["metadata"]
+    return (
+        f"resource {meta.get('namespace')}/{meta['name']} exists but is not managed by this "
+        "ModelDeployment"
+    )

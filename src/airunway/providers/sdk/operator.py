@@ -19,6 +19,7 @@ from prometheus_client import CollectorRegistry
 from airunway.api import GROUP, MODEL_DEPLOYMENT_KIND, MODEL_DEPLOYMENT_PLURAL, VERSION
 from airunway.kube.client import Kube
 from airunway.providers.sdk.base import ProviderDefinition
+from airunway.providers.sdk.cache import WatchCache
 from airunway.providers.sdk.reconcile import PrepareFn, ProviderReconciler
 from airunway.providers.sdk.registration import (
     ReadinessFn,
@@ -56,6 +57,7 @@ class ProviderProcess:
         self.kube = Kube.connect(settings.kubeconfig, field_manager=definition.field_manager)
         if upstream_kind is not None:
             readiness = functools.partial(kind_served, self.kube, *upstream_kind)
+        self.cache = WatchCache()
         self.recorder = EventRecorder(self.kube, f"{definition.field_manager}/{settings.identity}")
         self.registration = Registration(
             self.kube,
@@ -79,6 +81,7 @@ class ProviderProcess:
                 if definition.managed_storage
                 else None
             ),
+            cache=self.cache,
         )
         self.elector = LeaderElector(
             self.kube,
@@ -100,6 +103,8 @@ class ProviderProcess:
             metrics_port=settings.metrics_port,
         )
         self._stop = asyncio.Event()
+        #: ModelDeployments this provider serves (or still holds a finalizer on)
+        self._mine: set[tuple[str, str]] = set()
 
     async def _reconcile(self, key: tuple[str, str]) -> None:
         await self.reconciler.reconcile(key)
@@ -149,18 +154,29 @@ class ProviderProcess:
         self.stop()
 
     def _enqueue_owner(self, body: kopf.Body) -> None:
-        """Reconcile the ModelDeployment that controls an upstream object, if any."""
+        """Reconcile the ModelDeployment that controls an upstream object, if it is ours.
+
+        Providers watch the same kinds (Deployments, Services, PVCs...); without the check
+        every provider would read every other provider's ModelDeployment on each pod change.
+        """
         for ref in body.metadata.get("ownerReferences") or []:
             if ref.get("kind") == MODEL_DEPLOYMENT_KIND and ref.get("controller"):
-                self.queue.add((str(body.metadata.namespace), str(ref.get("name"))))
+                key = (str(body.metadata.namespace), str(ref.get("name")))
+                if key in self._mine:
+                    self.queue.add(key)
 
     def _registry(self) -> kopf.OperatorRegistry:
         registry = new_registry(self.settings.kubeconfig)
 
         @kopf.on.event(GROUP, VERSION, MODEL_DEPLOYMENT_PLURAL, registry=registry)
-        async def md_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
-            if self.reconciler.concerns(dict(body)):
-                self.queue.add((str(body.metadata.namespace), str(body.metadata.name)))
+        async def md_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+            key = (str(body.metadata.namespace), str(body.metadata.name))
+            self.cache.observe(str(event.get("type")), dict(event.get("object") or body))
+            if event.get("type") != "DELETED" and self.reconciler.concerns(dict(body)):
+                self._mine.add(key)
+                self.queue.add(key)
+            else:
+                self._mine.discard(key)
 
         for api_version, kind in self.definition.kinds:
             group, _, version = api_version.rpartition("/")
@@ -168,7 +184,12 @@ class ProviderProcess:
             # keyed by the controller owner reference, not by labels: podTemplate labels may
             # overwrite ours (as the reference allows), owner references cannot be
             @kopf.on.event(group=group, version=version, kind=kind, registry=registry)
-            async def upstream_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+            async def upstream_event(
+                event: kopf.RawEvent,
+                body: kopf.Body,
+                **_: Any,  # noqa: ANN401
+            ) -> None:
+                self.cache.observe(str(event.get("type")), dict(event.get("object") or body))
                 self._enqueue_owner(body)
 
         return registry

@@ -28,7 +28,15 @@ from airunway.api import (
 from airunway.kube.client import Kube
 from airunway.kube.errors import ConflictError, KubeError, NotFoundError
 from airunway.providers.sdk.base import Manifest, ProviderDefinition
-from airunway.providers.sdk.changes import digest, live_version, metadata_kept, same_json
+from airunway.providers.sdk.cache import WatchCache, md_stub, object_key
+from airunway.providers.sdk.changes import (
+    conflict_message,
+    digest,
+    live_version,
+    metadata_kept,
+    owned_by,
+    same_json,
+)
 from airunway.providers.sdk.errors import TransformError
 from airunway.providers.sdk.status import Phase, ready_condition, synced_fields
 from airunway.providers.sdk.storage_reconcile import StorageReconciler
@@ -116,29 +124,10 @@ class _Status:
         }
 
 
-def _key(obj: Manifest) -> tuple[str, str, str]:
-    meta = obj["metadata"]
-    return (str(obj["kind"]), str(meta.get("namespace")), str(meta["name"]))
-
-
-def owned_by(obj: Manifest, uid: str | None) -> bool:
-    """Whether ``obj`` has an owner reference to the ModelDeployment ``uid``."""
-    refs = obj.get("metadata", {}).get("ownerReferences") or []
-    return uid is not None and any(r.get("uid") == uid for r in refs)
-
-
-def _conflict_message(obj: Manifest) -> str:
-    meta = obj["metadata"]
-    return (
-        f"resource {meta.get('namespace')}/{meta['name']} exists but is not managed by this "
-        "ModelDeployment"
-    )
-
-
 class ProviderReconciler:
     """One provider's reconcile of one ModelDeployment at a time."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - one keyword per optional collaborator
         self,
         kube: Kube,
         definition: ProviderDefinition,
@@ -148,9 +137,11 @@ class ProviderReconciler:
         deletion_timeout: float = 300.0,
         requeue_after: Callable[[tuple[str, str], float], None] | None = None,
         storage: StorageReconciler | None = None,
+        cache: WatchCache | None = None,
     ) -> None:
         self._kube = kube
         self._storage = storage
+        self._cache = cache or WatchCache()
         self._d = definition
         self._recorder = recorder
         self._prepare = prepare
@@ -158,7 +149,7 @@ class ProviderReconciler:
         self._requeue_after = requeue_after
         # per object: digest of what we last applied, and the live version it produced; when
         # both still hold, the apply would change nothing (no drift) and is skipped
-        self._applied: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._applied: dict[tuple[str, str, str, str], tuple[str, str]] = {}
 
     def concerns(self, body: Manifest) -> bool:
         """The watch filter: provider selected or named, or our finalizer still present."""
@@ -171,7 +162,10 @@ class ProviderReconciler:
         """§0.5 for one ModelDeployment."""
         namespace, name = key
         try:
-            raw = await self._kube.get(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace)
+            raw = await self._cache.read(
+                md_stub(namespace, name),
+                lambda: self._kube.get(API_VERSION, MODEL_DEPLOYMENT_KIND, name, namespace),
+            )
         except NotFoundError:
             return
         try:
@@ -279,20 +273,23 @@ class ProviderReconciler:
         for obj in objects:
             meta = obj["metadata"]
             try:
-                existing = await self._kube.get(
-                    obj["apiVersion"], obj["kind"], meta["name"], meta.get("namespace")
+                existing: Manifest | None = await self._cache.read(
+                    obj,
+                    lambda o=obj, m=meta: self._kube.get(  # type: ignore[misc]
+                        o["apiVersion"], o["kind"], m["name"], m.get("namespace")
+                    ),
                 )
             except NotFoundError:
                 existing = None
             if existing is not None and not owned_by(existing, md.metadata.uid):
-                message = _conflict_message(obj)
+                message = conflict_message(obj)
                 st.condition("Ready", "False", "ResourceConflict", message)
                 st.condition("ResourceCreated", "False", "ResourceConflict", message)
                 st.fail(message)
                 return None
             unchanged = (
                 existing is not None
-                and self._applied.get(_key(obj)) == (digest(obj), live_version(existing))
+                and self._applied.get(object_key(obj)) == (digest(obj), live_version(existing))
                 and metadata_kept(obj, existing)
             )
             if not unchanged:
@@ -304,7 +301,7 @@ class ProviderReconciler:
                 if applied is None:
                     return None
                 if not dry_run:
-                    self._applied[_key(objects[index])] = (
+                    self._applied[object_key(objects[index])] = (
                         digest(objects[index]),
                         live_version(applied),
                     )
@@ -322,8 +319,8 @@ class ProviderReconciler:
             st.fail(message)
             return None
 
-    def _forget(self, kind: str, namespace: str | None, name: str) -> None:
-        self._applied.pop((kind, str(namespace), name), None)
+    def _forget(self, obj: Manifest) -> None:
+        self._applied.pop(object_key(obj), None)
 
     def _sync(self, live: Manifest, st: _Status) -> None:
         state = self._d.translate(live)
@@ -335,7 +332,12 @@ class ProviderReconciler:
     async def _write(self, st: _Status) -> None:
         if st.unchanged():
             return
-        await self._kube.apply_status(st.manifest(), force=True)
+        manifest = st.manifest()
+        try:
+            await self._kube.apply_status(manifest, force=True)
+        except ConflictError:
+            self._cache.forget(manifest)  # decided on a stale body: the retry reads afresh
+            raise
 
     async def _set_finalizer(self, md: ModelDeployment, *, present: bool) -> None:
         meta = md.metadata
@@ -370,7 +372,7 @@ class ProviderReconciler:
                 if not owned_by(obj, md.metadata.uid):
                     continue
                 remaining += 1
-                self._forget(kind, md.metadata.namespace, obj["metadata"]["name"])
+                self._forget({"apiVersion": api, "kind": kind, "metadata": obj["metadata"]})
                 if not obj["metadata"].get("deletionTimestamp"):
                     await self._kube.delete(
                         api, kind, obj["metadata"]["name"], md.metadata.namespace, background=True

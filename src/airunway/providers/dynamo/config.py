@@ -23,7 +23,6 @@ DISPLAY: Final = "Dynamo"
 DESCRIPTION: Final = "NVIDIA Dynamo for high-performance GPU inference"
 NAMESPACE: Final = "dynamo-system"
 HELM_REPO: Final = "https://helm.ngc.nvidia.com/nvidia/ai-dynamo"
-UPSTREAM_CRD_VERSION: Final = API_VERSION
 MESSAGES: Final = ipc.upstream_messages(KIND)
 GATEWAY: Final = {
     "managesInferencePool": True,

@@ -22,7 +22,6 @@ DESCRIPTION: Final = "Ray Serve via KubeRay for distributed Ray-based model serv
 NAMESPACE: Final = "ray-system"
 CHART_VERSION: Final = "1.3.0"
 HELM_REPO: Final = "https://ray-project.github.io/kuberay-helm/"
-UPSTREAM_CRD_VERSION: Final = API_VERSION
 MESSAGES: Final = ipc.upstream_messages(KIND)
 SELECTION_RULES: Final = (
     ("has(spec.resources.gpu) && spec.resources.gpu.count > 1 && spec.engine.type == 'vllm'", 80),

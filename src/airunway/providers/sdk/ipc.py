@@ -1,11 +1,13 @@
 """The InferenceProviderConfig a provider registers, built from its data (spec providers.md §0.4).
 
-Dynamo, KubeRay and llm-d register the same eight annotations (UI label, description, default
-namespace, both documentation keys, and the capabilities, health and installation JSON) next to
-``spec.capabilities`` and ``spec.selectionRules``; only the values differ.  The JSON values must
-be byte-identical to the reference's ``encoding/json`` output (readers compare them as strings),
-so they go through ``gojson``: struct-like dicts keep their (Go field) order, ``health`` is a Go
-map and is sorted.  Pure.
+KAITO, Dynamo, KubeRay and llm-d register the same eight annotations (UI label, description,
+default namespace, both documentation keys, and the capabilities, health and installation JSON)
+next to ``spec.capabilities`` and ``spec.selectionRules``; Direct vLLM registers a short form of
+it.  Only the values differ, so every provider builds its registration, the parts of it (engine
+capabilities, Helm installation steps, health hints) and its :class:`ProviderDefinition` with the
+helpers here.  The JSON values must be byte-identical to the reference's ``encoding/json`` output
+(readers compare them as strings), so they go through ``gojson``: struct-like dicts keep their
+(Go field) order, ``health`` is a Go map and is sorted.  Pure.
 """
 
 from __future__ import annotations

@@ -101,3 +101,14 @@ def tree_rss(proc: psutil.Process | None) -> tuple[int, int]:
         children = sum(c.memory_info().rss for c in proc.children(recursive=True))
         return proc.memory_info().rss, children
     return 0, 0
+
+
+async def finish(cluster: DevCluster, kube: Kube | None, *, keep: bool) -> None:
+    """Close the client; stop the cluster unless it is kept (then say how to stop it)."""
+    if kube is not None:
+        await kube.close()
+    if keep:
+        name = cluster.name
+        print(f"kept: cluster {name} (stop with: airunway dev cluster down --name {name})")
+    else:
+        cluster.down()

@@ -60,4 +60,8 @@ def cluster_name(pytestconfig: pytest.Config) -> str:
     return pytestconfig.stash[_NAME]
 
 
-pytest_plugins = ["tests.support.cluster_fixtures", "tests.support.reference_fixtures"]
+pytest_plugins = [
+    "tests.support.cluster_fixtures",
+    "tests.support.reference_fixtures",
+    "tests.support.backend_fixtures",
+]

@@ -53,6 +53,7 @@ from bench.common import (
     bounded,
     cpu_seconds,
     delete_namespace,
+    finish,
     fresh_namespace,
     ms,
     percentile,
@@ -523,12 +524,7 @@ async def run(n: int, concurrency: int, *, keep: bool, workers: int | None) -> N
         await admission_overhead(kube, cluster)
         print(f"leading controller {stop_timed(controller)}")
     finally:
-        if kube is not None:
-            await kube.close()
-        if keep:
-            print(f"kept: cluster {name} (stop with: airunway dev cluster down --name {name})")
-        else:
-            cluster.down()
+        await finish(cluster, kube, keep=keep)
 
 
 def main() -> None:

@@ -46,6 +46,7 @@ from bench.common import (
     bounded,
     cpu_seconds,
     delete_namespace,
+    finish,
     fresh_namespace,
     percentile,
     print_cpu,
@@ -361,12 +362,7 @@ async def run(n: int, changes: int, concurrency: int, *, keep: bool, mixed: bool
             f"p99 {percentile(latencies, 99) * 1000:.0f} ms, unmatched {lost}  (goal p99 <= 1 s)"
         )
     finally:
-        if kube is not None:
-            await kube.close()
-        if keep:
-            print(f"kept: cluster {name} (stop with: airunway dev cluster down --name {name})")
-        else:
-            cluster.down()
+        await finish(cluster, kube, keep=keep)
 
 
 def _print_rss(cluster: DevCluster) -> None:

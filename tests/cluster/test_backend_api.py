@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from airunway.devcluster.cluster import DevCluster
 from airunway.kube.client import Kube
-from tests.support.backend import api_client, backend_kube, md_body
+from tests.support.backend import md_body
 
 pytestmark = pytest.mark.cluster
 MD = ("airunway.ai/v1alpha1", "ModelDeployment")
-
-
-@pytest.fixture(scope="module")
-async def backend_sa(cluster: DevCluster) -> AsyncIterator[Kube]:
-    kube = await backend_kube(cluster)
-    yield kube
-    await kube.close()
-
-
-@pytest.fixture
-async def api(backend_sa: Kube) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(backend_sa) as client:
-        yield client
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> dict[str, Any]:

@@ -8,9 +8,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from airunway.devcluster.cluster import DevCluster
 from airunway.kube.client import Kube
-from tests.support.backend import api_client, backend_kube, md_body, user_with_role
+from tests.support.backend import api_client, md_body, user_with_role
 
 pytestmark = pytest.mark.cluster
 MD = ("airunway.ai/v1alpha1", "ModelDeployment")
@@ -23,13 +22,6 @@ DEPLOYER_RULES = [
     {"apiGroups": [""], "resources": ["pods", "events"], "verbs": ["get", "list"]},
     {"apiGroups": [""], "resources": ["pods/log"], "verbs": ["get"]},
 ]
-
-
-@pytest.fixture(scope="module")
-async def backend_sa(cluster: DevCluster) -> AsyncIterator[Kube]:
-    kube = await backend_kube(cluster)
-    yield kube
-    await kube.close()
 
 
 @pytest.fixture

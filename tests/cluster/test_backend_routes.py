@@ -4,30 +4,14 @@ models, providers, PVCs and metrics.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
-from airunway.devcluster.cluster import DevCluster
 from airunway.kube.client import Kube
-from tests.support.backend import api_client, backend_kube
+from tests.support.backend import api_client
 from tests.support.hf_standin import LLAMA_8B_CONFIG, hf_standin
 
 pytestmark = pytest.mark.cluster
-
-
-@pytest.fixture(scope="module")
-async def backend_sa(cluster: DevCluster) -> AsyncIterator[Kube]:
-    kube = await backend_kube(cluster)
-    yield kube
-    await kube.close()
-
-
-@pytest.fixture
-async def api(backend_sa: Kube) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(backend_sa) as client:
-        yield client
 
 
 async def test_capacity_pools_and_throughput(api: httpx.AsyncClient) -> None:

@@ -3,31 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from airunway.devcluster.cluster import DevCluster
 from airunway.kube.client import Kube
 from airunway.kube.wait import wait_for
-from tests.support.backend import api_client, backend_kube
 
 pytestmark = pytest.mark.cluster
-
-
-@pytest.fixture(scope="module")
-async def backend_sa(cluster: DevCluster) -> AsyncIterator[Kube]:
-    kube = await backend_kube(cluster)
-    yield kube
-    await kube.close()
-
-
-@pytest.fixture
-async def api(backend_sa: Kube) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(backend_sa) as client:
-        yield client
 
 
 async def _md(kube: Kube, name: str, namespace: str) -> None:

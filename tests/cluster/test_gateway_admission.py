@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from airunway.devcluster.cluster import DevCluster
-from airunway.devcluster.services import service_account_kubeconfig, start_controller
-from airunway.kube.client import Kube
 from airunway.kube.wait import wait_for
 from airunway.sim.gateway import CLASS_NAME, GatewaySimulator, upstream_objects
 from airunway.sim.gateway_status import address
@@ -34,16 +32,11 @@ from tests.support.md import (
     register_ready,
     wait_status,
 )
+from tests.support.stack import Stack, cluster_stack, controller
 
 pytestmark = pytest.mark.cluster
 GATEWAY_API = "gateway.networking.k8s.io/v1"
 EDGE, TEAM = "edge", "team"
-
-
-@dataclass
-class Stack:
-    cluster: DevCluster
-    kube: Kube
 
 
 @pytest.fixture(scope="module")
@@ -53,21 +46,13 @@ async def stack() -> AsyncIterator[Stack]:
     upstream = settings.upstream_crds
     crds = [upstream / "gateway-api", upstream / "gateway-api-inference-extension"]
     cluster = DevCluster(name, profile="minimal", crd_dirs=[*crds, settings.project_crds])
-    try:
-        await cluster.up()
-        rbac = cluster.settings.project_crds.parent / "rbac"
-        kc = await service_account_kubeconfig(cluster, rbac / "controller.yaml", "controller-sa")
-        await start_controller(
-            cluster,
-            kubeconfig=kc,
-            identity="controller",
-            extra_env={
-                "AIRUNWAY_CONTROLLER_GATEWAY_NAME": "gw",
-                "AIRUNWAY_CONTROLLER_GATEWAY_NAMESPACE": EDGE,
-                "AIRUNWAY_CONTROLLER_PATCH_GATEWAY_ALLOWED_ROUTES": "false",
-            },
-        )
-        kube = cluster.connect("gateway-admission-tests")
+    env = {
+        "AIRUNWAY_CONTROLLER_GATEWAY_NAME": "gw",
+        "AIRUNWAY_CONTROLLER_GATEWAY_NAMESPACE": EDGE,
+        "AIRUNWAY_CONTROLLER_PATCH_GATEWAY_ALLOWED_ROUTES": "false",
+    }
+    start = functools.partial(controller, controller_env=env)
+    async with cluster_stack(cluster, start, "gateway-admission-tests", ()) as stack:
         sim_settings = SimSettings(
             kubeconfig=cluster.kubeconfig,
             install_upstream=False,
@@ -76,15 +61,12 @@ async def stack() -> AsyncIterator[Stack]:
         sim_kube = cluster.connect(sim_settings.field_manager)
         simulator = asyncio.create_task(GatewaySimulator(sim_kube, sim_settings).run())
         try:
-            yield Stack(cluster, kube)
+            yield stack
         finally:
             simulator.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await simulator
             await sim_kube.close()
-            await kube.close()
-    finally:
-        cluster.down()
 
 
 def _gateway(allowed: dict[str, Any] | None) -> dict[str, Any]:

@@ -10,24 +10,20 @@ image needs no registry).  Tests run in file order and build on each other.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.crds import install_crds
-from airunway.devcluster.services import (
-    service_account_kubeconfig,
-    start_controller,
-    start_provider,
-)
 from airunway.kube.client import Kube
 from airunway.kube.errors import NotFoundError
 from airunway.kube.wait import wait_for
 from tests.support.md import MD_API, MD_KIND, condition, ipc, md, register_ready, wait_status
+from tests.support.stack import Stack, cluster_stack, controller_and_vllm, phase
 
 pytestmark = pytest.mark.cluster
 IMAGE = "vllm/vllm-openai@sha256:" + "b" * 64
@@ -47,48 +43,14 @@ EPP_KINDS = (
 )
 
 
-@dataclass
-class Stack:
-    cluster: DevCluster
-    kube: Kube
-
-
 @pytest.fixture(scope="module")
 async def stack() -> AsyncIterator[Stack]:
     name = f"gw-{uuid.uuid4().hex[:6]}"
     cluster = DevCluster(name, crd_dirs=[DevCluster(name).settings.project_crds])
-    try:
-        await cluster.up()
-        rbac = cluster.settings.project_crds.parent / "rbac"
-        controller_kc = await service_account_kubeconfig(
-            cluster, rbac / "controller.yaml", "controller-sa"
-        )
-        await start_controller(
-            cluster,
-            kubeconfig=controller_kc,
-            identity="controller",
-            extra_env={
-                "AIRUNWAY_CONTROLLER_GATEWAY_NAME": GW,
-                "AIRUNWAY_CONTROLLER_GATEWAY_NAMESPACE": GW_NS,
-            },
-        )
-        provider_kc = await service_account_kubeconfig(
-            cluster, rbac / "vllm-provider.yaml", "vllm-sa"
-        )
-        await start_provider(cluster, "vllm", kubeconfig=provider_kc, identity="vllm-provider")
-        kube = cluster.connect("gateway-tests")
-        for namespace in (NS, GW_NS):
-            await kube.apply(
-                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}
-            )
-        yield Stack(cluster, kube)
-        await kube.close()
-    finally:
-        cluster.down()
-
-
-def _phase(obj: dict[str, Any]) -> str:
-    return str((obj.get("status") or {}).get("phase") or "")
+    env = {"AIRUNWAY_CONTROLLER_GATEWAY_NAME": GW, "AIRUNWAY_CONTROLLER_GATEWAY_NAMESPACE": GW_NS}
+    start = functools.partial(controller_and_vllm, controller_env=env)
+    async with cluster_stack(cluster, start, "gateway-tests", (NS, GW_NS)) as stack:
+        yield stack
 
 
 async def _running(kube: Kube, name: str, **extra: Any) -> dict[str, Any]:
@@ -104,7 +66,7 @@ async def _running(kube: Kube, name: str, **extra: Any) -> dict[str, Any]:
             **extra,
         )
     )
-    return await wait_status(kube, name, NS, "Running", lambda o: _phase(o) == "Running", 90)
+    return await wait_status(kube, name, NS, "Running", lambda o: phase(o) == "Running", 90)
 
 
 async def _gateway_ready(kube: Kube, name: str, reason: str) -> dict[str, Any]:
@@ -138,7 +100,7 @@ async def test_without_gateway_crds_nothing_is_created_and_nothing_fails(stack: 
     early = await kube.get(MD_API, MD_KIND, "early", NS)
     assert condition(early, "GatewayReady") is None
     assert "gateway" not in early["status"]
-    assert _phase(early) == "Running"
+    assert phase(early) == "Running"
     with pytest.raises(NotFoundError):
         await kube.list(*POOL, NS)
 

@@ -9,9 +9,9 @@ the RBAC generated in deploy/rbac/, exactly as the playground starts them
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,12 @@ import pytest
 import yaml
 
 from airunway.devcluster.cluster import DevCluster
-from airunway.devcluster.services import ControllerProcess, start_playground_services
+from airunway.devcluster.services import start_playground_services
 from airunway.kube.client import Kube
 from airunway.kube.errors import NotFoundError
 from airunway.kube.wait import wait_for
 from tests.support.md import MD_API, MD_KIND, condition, md, wait_status
+from tests.support.stack import Stack, cluster_stack, phase
 
 pytestmark = pytest.mark.cluster
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -33,42 +34,25 @@ DGD = ("nvidia.com/v1alpha1", "DynamoGraphDeployment")
 RAYSERVICE = ("ray.io/v1", "RayService")
 
 
-@dataclass
-class Stack:
-    cluster: DevCluster
-    kube: Kube
-    providers: dict[str, ControllerProcess]
-
-
 @pytest.fixture(scope="module")
 async def stack() -> AsyncIterator[Stack]:
+    start = functools.partial(
+        start_playground_services, heartbeat_interval=HEARTBEAT, sim_ready_delay=1.0
+    )
     cluster = DevCluster(f"e2e3-{uuid.uuid4().hex[:6]}")
-    try:
-        await cluster.up()
-        providers = await start_playground_services(
-            cluster, heartbeat_interval=HEARTBEAT, sim_ready_delay=1.0
-        )
-        kube = cluster.connect("e2e-tests")
-        await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "models"}})
-        yield Stack(cluster, kube, providers)
-        await kube.close()
-    finally:
-        cluster.down()
-
-
-def _phase(obj: dict[str, Any]) -> str:
-    return str((obj.get("status") or {}).get("phase") or "")
+    async with cluster_stack(cluster, start, "e2e-tests", ("models",)) as stack:
+        yield stack
 
 
 async def _running(kube: Kube, name: str, namespace: str = "default") -> dict[str, Any]:
     return await wait_status(
-        kube, name, namespace, "Running", lambda o: _phase(o) == "Running", TIMEOUT
+        kube, name, namespace, "Running", lambda o: phase(o) == "Running", TIMEOUT
     )
 
 
 async def _failed(kube: Kube, name: str, namespace: str = "models") -> dict[str, Any]:
     return await wait_status(
-        kube, name, namespace, "Failed", lambda o: _phase(o) == "Failed", TIMEOUT
+        kube, name, namespace, "Failed", lambda o: phase(o) == "Failed", TIMEOUT
     )
 
 

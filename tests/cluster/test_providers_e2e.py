@@ -9,11 +9,11 @@ real process under the RBAC generated in deploy/rbac/.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import signal
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -24,25 +24,17 @@ from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.ports import free_ports
 from airunway.devcluster.services import (
     PLAYGROUND_PROVIDERS,
-    ControllerProcess,
     start_playground_services,
 )
-from airunway.kube.client import Kube
 from airunway.kube.errors import ForbiddenError, NotFoundError
 from airunway.kube.wait import wait_for
 from tests.support.md import MD_API, MD_KIND, condition, md, wait_status
 from tests.support.reference_fixtures import REPO_ROOT
+from tests.support.stack import Stack, cluster_stack, phase
 
 pytestmark = pytest.mark.cluster
 HEARTBEAT = 2.0
 HEARTBEAT_TIMEOUT = 10.0  # the controller's: a provider silent this long is not ready
-
-
-@dataclass
-class Stack:
-    cluster: DevCluster
-    kube: Kube
-    providers: dict[str, ControllerProcess]
 
 
 @pytest.fixture(scope="module")
@@ -51,26 +43,16 @@ async def stack() -> AsyncIterator[Stack]:
     settings = DevCluster(name).settings
     upstream = settings.upstream_crds
     crds = [upstream / d for d in ("kaito", "gateway-api", "gateway-api-inference-extension")]
+    start = functools.partial(
+        start_playground_services,
+        heartbeat_interval=HEARTBEAT,
+        sim_ready_delay=1.0,
+        controller_env={"AIRUNWAY_CONTROLLER_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT)},
+        backend_port=free_ports(1)[0],
+    )
     cluster = DevCluster(name, crd_dirs=[*crds, settings.project_crds])
-    try:
-        await cluster.up()
-        providers = await start_playground_services(
-            cluster,
-            heartbeat_interval=HEARTBEAT,
-            sim_ready_delay=1.0,
-            controller_env={"AIRUNWAY_CONTROLLER_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT)},
-            backend_port=free_ports(1)[0],
-        )
-        kube = cluster.connect("e2e-tests")
-        await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "models"}})
-        yield Stack(cluster, kube, providers)
-        await kube.close()
-    finally:
-        cluster.down()
-
-
-def _phase(obj: dict[str, Any]) -> str:
-    return str((obj.get("status") or {}).get("phase") or "")
+    async with cluster_stack(cluster, start, "e2e-tests", ("models",)) as stack:
+        yield stack
 
 
 async def test_providers_register_and_report_ready(stack: Stack) -> None:
@@ -140,7 +122,7 @@ async def test_vllm_model_deployment_runs_on_a_gpu_node(stack: Stack) -> None:
             resources={"gpu": {"count": 2}},
         )
     )
-    obj = await wait_status(kube, "qwen", "models", "Running", lambda o: _phase(o) == "Running", 90)
+    obj = await wait_status(kube, "qwen", "models", "Running", lambda o: phase(o) == "Running", 90)
     status = obj["status"]
     assert status["endpoint"] == {"service": "qwen", "port": 8000}
     assert status["replicas"]["ready"] == 1
@@ -193,7 +175,7 @@ async def test_the_cached_example_downloads_once_then_runs(stack: Stack) -> None
     example = yaml.safe_load((REPO_ROOT / "examples" / "vllm-qwen-cached.yaml").read_text())
     await kube.apply(example)
     name, namespace = example["metadata"]["name"], example["metadata"]["namespace"]
-    obj = await wait_status(kube, name, namespace, "Running", lambda o: _phase(o) == "Running", 120)
+    obj = await wait_status(kube, name, namespace, "Running", lambda o: phase(o) == "Running", 120)
     downloaded = condition(obj, "ModelDownloaded")
     assert downloaded is not None
     assert downloaded["status"] == "True"
@@ -209,7 +191,7 @@ async def test_the_cached_example_downloads_once_then_runs(stack: Stack) -> None
 
 async def test_drift_of_the_deployment_is_corrected(stack: Stack) -> None:
     kube = stack.kube
-    await wait_status(kube, "qwen", "models", "Running", lambda o: _phase(o) == "Running", 90)
+    await wait_status(kube, "qwen", "models", "Running", lambda o: phase(o) == "Running", 90)
     intruder = stack.cluster.connect("someone-else")
     try:
         await intruder.apply(
@@ -244,7 +226,7 @@ async def test_kaito_cpu_llamacpp_runs(stack: Stack) -> None:
         )
     )
     obj = await wait_status(
-        kube, "gemma-cpu", "models", "Running", lambda o: _phase(o) == "Running", 90
+        kube, "gemma-cpu", "models", "Running", lambda o: phase(o) == "Running", 90
     )
     assert obj["status"]["provider"]["name"] == "kaito"
     assert obj["status"]["engine"]["type"] == "llamacpp"
@@ -310,7 +292,7 @@ async def test_upstream_failure_surfaces_as_failed(stack: Stack) -> None:
     )
     await kube.apply(body)
     obj = await wait_status(
-        kube, "broken-ws", "models", "Failed", lambda o: _phase(o) == "Failed", 90
+        kube, "broken-ws", "models", "Failed", lambda o: phase(o) == "Failed", 90
     )
     ready = condition(obj, "Ready")
     assert ready is not None
@@ -319,7 +301,7 @@ async def test_upstream_failure_surfaces_as_failed(stack: Stack) -> None:
 
 async def test_delete_cleans_up_and_releases_the_finalizer(stack: Stack) -> None:
     kube = stack.kube
-    await wait_status(kube, "qwen", "models", "Running", lambda o: _phase(o) == "Running", 90)
+    await wait_status(kube, "qwen", "models", "Running", lambda o: phase(o) == "Running", 90)
     await kube.delete(MD_API, MD_KIND, "qwen", "models")
 
     async def gone() -> bool:

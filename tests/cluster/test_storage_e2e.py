@@ -11,63 +11,34 @@ provider will create, and the real PV controller binds them.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pytest
 
 from airunway.devcluster.cluster import DevCluster
-from airunway.devcluster.services import (
-    service_account_kubeconfig,
-    start_controller,
-    start_provider,
-)
 from airunway.kube.client import Kube
 from airunway.kube.errors import NotFoundError
 from airunway.kube.wait import wait_for
 from tests.support.md import MD_API, MD_KIND, condition, md, wait_status
+from tests.support.stack import Stack, cluster_stack, controller_and_vllm, phase
 
 pytestmark = pytest.mark.cluster
 IMAGE = "vllm/vllm-openai@sha256:" + "a" * 64  # a digest: no registry lookup needed
 NS = "models"
 
 
-@dataclass
-class Stack:
-    cluster: DevCluster
-    kube: Kube
-
-
 @pytest.fixture(scope="module")
 async def stack() -> AsyncIterator[Stack]:
     name = f"stor-{uuid.uuid4().hex[:6]}"
     cluster = DevCluster(name, crd_dirs=[DevCluster(name).settings.project_crds])
-    try:
-        await cluster.up()
-        rbac = cluster.settings.project_crds.parent / "rbac"
-        controller_kc = await service_account_kubeconfig(
-            cluster, rbac / "controller.yaml", "controller-sa"
-        )
-        await start_controller(cluster, kubeconfig=controller_kc, identity="controller")
-        provider_kc = await service_account_kubeconfig(
-            cluster, rbac / "vllm-provider.yaml", "vllm-sa"
-        )
-        await start_provider(
-            cluster,
-            "vllm",
-            kubeconfig=provider_kc,
-            identity="vllm-provider",
-            extra_env={"AIRUNWAY_PROVIDER_DOWNLOAD_JOB_IMAGE": "example.test/airunway:dev"},
-        )
-        kube = cluster.connect("storage-tests")
-        await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
-        yield Stack(cluster, kube)
-        await kube.close()
-    finally:
-        cluster.down()
+    env = {"AIRUNWAY_PROVIDER_DOWNLOAD_JOB_IMAGE": "example.test/airunway:dev"}
+    start = functools.partial(controller_and_vllm, provider_env=env)
+    async with cluster_stack(cluster, start, "storage-tests", (NS,)) as stack:
+        yield stack
 
 
 def _md(name: str, volume: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -108,10 +79,6 @@ async def _pv_for(kube: Kube, claim: str) -> None:
     )
 
 
-def _phase(obj: dict[str, Any]) -> str:
-    return str((obj.get("status") or {}).get("phase") or "")
-
-
 def _ts(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
@@ -123,7 +90,7 @@ async def test_pvc_and_job_are_created_and_job_completion_starts_the_workload(
     await _pv_for(kube, "qwen-model-cache")
     await kube.apply(_md("qwen", _cache_volume()))
 
-    obj = await wait_status(kube, "qwen", NS, "Running", lambda o: _phase(o) == "Running", 120)
+    obj = await wait_status(kube, "qwen", NS, "Running", lambda o: phase(o) == "Running", 120)
     stored = condition(obj, "StorageReady")
     downloaded = condition(obj, "ModelDownloaded")
     assert stored is not None
@@ -182,7 +149,7 @@ async def test_a_failing_download_fails_the_deployment_with_the_reason(stack: St
             },
         )
     )
-    obj = await wait_status(kube, "broken", NS, "Failed", lambda o: _phase(o) == "Failed", 120)
+    obj = await wait_status(kube, "broken", NS, "Failed", lambda o: phase(o) == "Failed", 120)
     downloaded = condition(obj, "ModelDownloaded")
     assert downloaded is not None
     assert (downloaded["status"], downloaded["reason"]) == ("False", "DownloadFailed")
@@ -199,7 +166,7 @@ async def test_a_missing_pre_existing_claim_is_reported(stack: Stack) -> None:
     kube = stack.kube
     volume = {"name": "weights", "purpose": "custom", "claimName": "nowhere", "mountPath": "/w"}
     await kube.apply(_md("orphan", volume))
-    obj = await wait_status(kube, "orphan", NS, "Failed", lambda o: _phase(o) == "Failed", 60)
+    obj = await wait_status(kube, "orphan", NS, "Failed", lambda o: phase(o) == "Failed", 60)
     stored = condition(obj, "StorageReady")
     assert stored is not None
     assert (stored["status"], stored["reason"]) == ("False", "PVCFailed")
@@ -213,7 +180,7 @@ async def test_a_missing_pre_existing_claim_is_reported(stack: Stack) -> None:
 
 async def test_deleting_the_deployment_removes_its_pvc_and_job(stack: Stack) -> None:
     kube = stack.kube
-    await wait_status(kube, "qwen", NS, "Running", lambda o: _phase(o) == "Running", 120)
+    await wait_status(kube, "qwen", NS, "Running", lambda o: phase(o) == "Running", 120)
     await kube.delete(MD_API, MD_KIND, "qwen", NS)
 
     async def gone() -> bool:

@@ -7,7 +7,7 @@ semantics the reference defines on the Go types (``ResolvedServingMode``, ``Reso
 ``ImageOverride``), which live here as methods so every caller resolves them the same way.
 """
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, StrictStr
 
@@ -108,6 +108,17 @@ class ModelDeployment(KubeObject):
     status: ModelDeploymentStatus | None = Field(
         default=None, description="status defines the observed state of ModelDeployment."
     )
+
+    def owner_reference(self) -> dict[str, Any]:
+        """The controller reference objects made for it carry (garbage collection follows it)."""
+        return {
+            "apiVersion": self.api_version,
+            "kind": self.kind,
+            "name": self.metadata.name,
+            "uid": self.metadata.uid,
+            "controller": True,
+            "blockOwnerDeletion": True,
+        }
 
     def resolved_engine_type(self) -> str:
         """Return ``spec.engine.type``, else ``status.engine.type``, else ``""``."""

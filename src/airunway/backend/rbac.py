@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-NAMESPACE = "airunway-system"
+from airunway.runtime import rbac
+from airunway.runtime.rbac import Rule
+
+NAMESPACE = rbac.NAMESPACE
 SERVICE_ACCOUNT = "airunway-backend"
 CLUSTER_ROLE = "airunway-backend-role"
 NAMESPACED_ROLE = "airunway-backend-settings"
-Rule = tuple[list[str], list[str], list[str], str]  # apiGroups, resources, verbs, why
 
 CLUSTER_RULES: tuple[Rule, ...] = (
     (["authentication.k8s.io"], ["tokenreviews"], ["create"], "check bearer tokens (auth on)"),
@@ -54,46 +56,14 @@ NAMESPACED_RULES: tuple[Rule, ...] = (
 )
 
 
-def _rules(rules: tuple[Rule, ...]) -> list[dict[str, Any]]:
-    return [{"apiGroups": g, "resources": r, "verbs": v} for g, r, v, _ in rules]
-
-
 def manifests(namespace: str = NAMESPACE) -> list[dict[str, Any]]:
     """ServiceAccount, ClusterRole(+Binding), settings Role(+Binding)."""
-    subject = [{"kind": "ServiceAccount", "name": SERVICE_ACCOUNT, "namespace": namespace}]
-    labels = {"app.kubernetes.io/name": "airunway", "app.kubernetes.io/component": "backend"}
-    rbac = "rbac.authorization.k8s.io/v1"
-    group = "rbac.authorization.k8s.io"
-    return [
-        {
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": {"name": SERVICE_ACCOUNT, "namespace": namespace, "labels": labels},
-        },
-        {
-            "apiVersion": rbac,
-            "kind": "ClusterRole",
-            "metadata": {"name": CLUSTER_ROLE, "labels": labels},
-            "rules": _rules(CLUSTER_RULES),
-        },
-        {
-            "apiVersion": rbac,
-            "kind": "ClusterRoleBinding",
-            "metadata": {"name": f"{CLUSTER_ROLE}binding", "labels": labels},
-            "roleRef": {"apiGroup": group, "kind": "ClusterRole", "name": CLUSTER_ROLE},
-            "subjects": subject,
-        },
-        {
-            "apiVersion": rbac,
-            "kind": "Role",
-            "metadata": {"name": NAMESPACED_ROLE, "namespace": namespace, "labels": labels},
-            "rules": _rules(NAMESPACED_RULES),
-        },
-        {
-            "apiVersion": rbac,
-            "kind": "RoleBinding",
-            "metadata": {"name": NAMESPACED_ROLE, "namespace": namespace, "labels": labels},
-            "roleRef": {"apiGroup": group, "kind": "Role", "name": NAMESPACED_ROLE},
-            "subjects": subject,
-        },
-    ]
+    return rbac.manifests(
+        SERVICE_ACCOUNT,
+        "backend",
+        (
+            rbac.Grant(CLUSTER_ROLE, f"{CLUSTER_ROLE}binding", CLUSTER_RULES),
+            rbac.Grant(NAMESPACED_ROLE, NAMESPACED_ROLE, NAMESPACED_RULES, namespaced=True),
+        ),
+        namespace,
+    )

@@ -43,31 +43,25 @@ volumes_app = typer.Typer(
 app.add_typer(volumes_app, name="volumes")
 
 
-@kaito_app.command("run")
-def run(
-    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
-    ready_delay: float | None = typer.Option(
-        None, help="Seconds pods must be Ready before the model counts as loaded (default 3)."
-    ),
-    namespace: str | None = typer.Option(None, help="Watch only this namespace."),
-    log_level: str = typer.Option("INFO", help="Logging level."),
-) -> None:
-    """Run the KAITO simulator until SIGINT/SIGTERM."""
-    flags: dict[str, Any] = {
-        "kubeconfig": kubeconfig,
-        "ready_delay": ready_delay,
-        "namespace": namespace,
-    }
-    settings = load_settings(SimSettings, "simulator", flags)
-    setup_logging(log_level)
-    asyncio.run(_main(settings))
+#: simulator -> (module of airunway.sim, class): imported only when it runs
+_SIMULATORS: dict[str, tuple[str, str]] = {
+    "kaito": ("kaito", "KaitoSimulator"),
+    "dynamo": ("dynamo", "DynamoSimulator"),
+    "kuberay": ("kuberay", "KubeRaySimulator"),
+    "gateway": ("gateway", "GatewaySimulator"),
+    "volumes": ("volumes", "VolumeSimulator"),
+}
 
 
-async def _main(settings: SimSettings, which: str = "kaito") -> None:
+async def _main(settings: SimSettings, which: str) -> None:
+    """Run simulator ``which`` until SIGINT/SIGTERM, then close its client."""
+    import importlib  # noqa: PLC0415 - only when running
+
     from airunway.kube.client import Kube  # noqa: PLC0415 - heavy, only when running
 
+    module, cls = _SIMULATORS[which]
     kube = Kube.connect(settings.kubeconfig, field_manager=settings.field_manager)
-    simulator = _simulator(which, kube, settings)
+    simulator = getattr(importlib.import_module(f"airunway.sim.{module}"), cls)(kube, settings)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, simulator.stop)
@@ -77,55 +71,55 @@ async def _main(settings: SimSettings, which: str = "kaito") -> None:
         await kube.close()
 
 
-def _simulator(which: str, kube: Any, settings: SimSettings) -> Any:  # noqa: ANN401 - any simulator
-    """The simulator class, imported only when it runs (each pulls in its own modules)."""
-    if which == "dynamo":
-        from airunway.sim.dynamo import DynamoSimulator  # noqa: PLC0415
+def _start(which: str, flags: dict[str, Any], log_level: str) -> None:
+    """Settings from flags over the environment, logging, then the simulator.
 
-        return DynamoSimulator(kube, settings)
-    if which == "kuberay":
-        from airunway.sim.kuberay import KubeRaySimulator  # noqa: PLC0415
-
-        return KubeRaySimulator(kube, settings)
-    from airunway.sim.kaito import KaitoSimulator  # noqa: PLC0415
-
-    return KaitoSimulator(kube, settings)
-
-
-def _run_other(which: str, flags: dict[str, Any], log_level: str) -> None:
-    """Dynamo and KubeRay: their own field manager unless one is configured."""
-    flags.setdefault("field_manager", f"airunway-sim-{which}")
+    Every simulator but KAITO's (the first, which keeps the configured default) has its own
+    field manager, ``airunway-sim-<which>``, unless one is configured.
+    """
+    if which != "kaito":
+        flags.setdefault("field_manager", f"airunway-sim-{which}")
     settings = load_settings(SimSettings, "simulator", flags)
     setup_logging(log_level)
     asyncio.run(_main(settings, which))
 
 
-@dynamo_app.command("run")
-def run_dynamo(
-    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
-    ready_delay: float | None = typer.Option(
-        None, help="Seconds pods must be Ready before the model counts as loaded (default 3)."
-    ),
-    namespace: str | None = typer.Option(None, help="Watch only this namespace."),
-    log_level: str = typer.Option("INFO", help="Logging level."),
-) -> None:
-    """Run the Dynamo simulator until SIGINT/SIGTERM."""
-    flags = {"kubeconfig": kubeconfig, "ready_delay": ready_delay, "namespace": namespace}
-    _run_other("dynamo", flags, log_level)
+def _operator_command(sub: typer.Typer, which: str, label: str) -> None:
+    """``sim <which> run`` of a simulated operator (a ready delay, one namespace or all)."""
+
+    @sub.command("run")
+    def run(
+        kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
+        ready_delay: float | None = typer.Option(
+            None, help="Seconds pods must be Ready before the model counts as loaded (default 3)."
+        ),
+        namespace: str | None = typer.Option(None, help="Watch only this namespace."),
+        log_level: str = typer.Option("INFO", help="Logging level."),
+    ) -> None:
+        flags = {"kubeconfig": kubeconfig, "ready_delay": ready_delay, "namespace": namespace}
+        _start(which, flags, log_level)
+
+    run.__doc__ = f"Run the {label} until SIGINT/SIGTERM."
 
 
-@kuberay_app.command("run")
-def run_kuberay(
-    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
-    ready_delay: float | None = typer.Option(
-        None, help="Seconds pods must be Ready before the model counts as loaded (default 3)."
-    ),
-    namespace: str | None = typer.Option(None, help="Watch only this namespace."),
-    log_level: str = typer.Option("INFO", help="Logging level."),
-) -> None:
-    """Run the KubeRay simulator until SIGINT/SIGTERM."""
-    flags = {"kubeconfig": kubeconfig, "ready_delay": ready_delay, "namespace": namespace}
-    _run_other("kuberay", flags, log_level)
+def _cluster_command(sub: typer.Typer, which: str, label: str) -> None:
+    """``sim <which> run`` of a cluster-wide simulator (no options but the kubeconfig)."""
+
+    @sub.command("run")
+    def run(
+        kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
+        log_level: str = typer.Option("INFO", help="Logging level."),
+    ) -> None:
+        _start(which, {"kubeconfig": kubeconfig}, log_level)
+
+    run.__doc__ = f"Run the {label} until SIGINT/SIGTERM."
+
+
+_operator_command(kaito_app, "kaito", "KAITO simulator")
+_operator_command(dynamo_app, "dynamo", "Dynamo simulator")
+_operator_command(kuberay_app, "kuberay", "KubeRay simulator")
+_cluster_command(gateway_app, "gateway", "gateway simulator")
+_cluster_command(volumes_app, "volumes", "volume provisioner simulator")
 
 
 @app.command("registry")
@@ -136,57 +130,3 @@ def registry(
     from airunway.sim.registry import run_registry  # noqa: PLC0415 - only this command needs it
 
     run_registry(port)
-
-
-@gateway_app.command("run")
-def run_gateway(
-    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
-    log_level: str = typer.Option("INFO", help="Logging level."),
-) -> None:
-    """Run the gateway simulator until SIGINT/SIGTERM."""
-    flags: dict[str, Any] = {"kubeconfig": kubeconfig, "field_manager": "airunway-sim-gateway"}
-    settings = load_settings(SimSettings, "simulator", flags)
-    setup_logging(log_level)
-    asyncio.run(_main_gateway(settings))
-
-
-async def _main_gateway(settings: SimSettings) -> None:
-    from airunway.kube.client import Kube  # noqa: PLC0415 - heavy, only when running
-    from airunway.sim.gateway import GatewaySimulator  # noqa: PLC0415 - only when running
-
-    kube = Kube.connect(settings.kubeconfig, field_manager=settings.field_manager)
-    simulator = GatewaySimulator(kube, settings)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, simulator.stop)
-    try:
-        await simulator.run()
-    finally:
-        await kube.close()
-
-
-@volumes_app.command("run")
-def run_volumes(
-    kubeconfig: Path | None = typer.Option(None, help="Kubeconfig (default: in-cluster)."),
-    log_level: str = typer.Option("INFO", help="Logging level."),
-) -> None:
-    """Run the volume provisioner simulator until SIGINT/SIGTERM."""
-    flags: dict[str, Any] = {"kubeconfig": kubeconfig, "field_manager": "airunway-sim-volumes"}
-    settings = load_settings(SimSettings, "simulator", flags)
-    setup_logging(log_level)
-    asyncio.run(_main_volumes(settings))
-
-
-async def _main_volumes(settings: SimSettings) -> None:
-    from airunway.kube.client import Kube  # noqa: PLC0415 - heavy, only when running
-    from airunway.sim.volumes import VolumeSimulator  # noqa: PLC0415 - only when running
-
-    kube = Kube.connect(settings.kubeconfig, field_manager=settings.field_manager)
-    simulator = VolumeSimulator(kube, settings)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, simulator.stop)
-    try:
-        await simulator.run()
-    finally:
-        await kube.close()

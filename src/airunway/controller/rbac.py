@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-NAMESPACE = "airunway-system"
+from airunway.runtime import rbac
+
+NAMESPACE = rbac.NAMESPACE
 SERVICE_ACCOUNT = "airunway-controller-manager"
 CLUSTER_ROLE = "airunway-manager-role"
 NAMESPACED_ROLE = "airunway-controller-role"
-RBAC_GROUP = "rbac.authorization.k8s.io"
 
 _WRITE = ["get", "create", "patch", "update", "delete"]
 #: the gateway integration (spec §4.5): what it renders, and what the EPP Role it writes grants
 #: (Kubernetes refuses to let us grant rights we do not hold)
-GATEWAY_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
+GATEWAY_RULES: tuple[rbac.Rule, ...] = (
     (
         ["airunway.ai"],
         ["modeldeployments"],
@@ -71,7 +72,7 @@ GATEWAY_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
     (["networking.istio.io"], ["destinationrules"], _WRITE, "EPP DestinationRule (Istio)"),
 )
 #: (apiGroups, resources, verbs, why)
-CLUSTER_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
+CLUSTER_RULES: tuple[rbac.Rule, ...] = (
     (["airunway.ai"], ["modeldeployments"], ["get", "list", "watch"], "watch and read MDs"),
     *GATEWAY_RULES,
     (["airunway.ai"], ["modeldeployments/status"], ["get", "patch", "update"], "core status"),
@@ -102,55 +103,25 @@ CLUSTER_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
     ),
     (["events.k8s.io"], ["events"], ["create", "patch"], "same, newer API"),
 )
-NAMESPACED_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
+NAMESPACED_RULES: tuple[rbac.Rule, ...] = (
     (["coordination.k8s.io"], ["leases"], ["get", "create", "update", "patch"], "leader Lease"),
     ([""], ["secrets"], ["get", "create", "patch"], "the shared webhook serving certificate"),
 )
 
 
-def _rules(rules: tuple[tuple[list[str], list[str], list[str], str], ...]) -> list[dict[str, Any]]:
-    return [{"apiGroups": g, "resources": r, "verbs": v} for g, r, v, _ in rules]
-
-
 def manifests(namespace: str = NAMESPACE) -> list[dict[str, Any]]:
     """ServiceAccount, ClusterRole(+Binding), leader-election Role(+Binding)."""
-    subject = [{"kind": "ServiceAccount", "name": SERVICE_ACCOUNT, "namespace": namespace}]
-    labels = {"app.kubernetes.io/name": "airunway", "app.kubernetes.io/component": "controller"}
-    rbac = "rbac.authorization.k8s.io/v1"
-    return [
-        {
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": {"name": SERVICE_ACCOUNT, "namespace": namespace, "labels": labels},
-        },
-        {
-            "apiVersion": rbac,
-            "kind": "ClusterRole",
-            "metadata": {"name": CLUSTER_ROLE, "labels": labels},
-            "rules": _rules(CLUSTER_RULES),
-        },
-        {
-            "apiVersion": rbac,
-            "kind": "ClusterRoleBinding",
-            "metadata": {"name": "airunway-manager-rolebinding", "labels": labels},
-            "roleRef": {"apiGroup": RBAC_GROUP, "kind": "ClusterRole", "name": CLUSTER_ROLE},
-            "subjects": subject,
-        },
-        {
-            "apiVersion": rbac,
-            "kind": "Role",
-            "metadata": {"name": NAMESPACED_ROLE, "namespace": namespace, "labels": labels},
-            "rules": _rules(NAMESPACED_RULES),
-        },
-        {
-            "apiVersion": rbac,
-            "kind": "RoleBinding",
-            "metadata": {
-                "name": "airunway-controller-rolebinding",
-                "namespace": namespace,
-                "labels": labels,
-            },
-            "roleRef": {"apiGroup": RBAC_GROUP, "kind": "Role", "name": NAMESPACED_ROLE},
-            "subjects": subject,
-        },
-    ]
+    return rbac.manifests(
+        SERVICE_ACCOUNT,
+        "controller",
+        (
+            rbac.Grant(CLUSTER_ROLE, "airunway-manager-rolebinding", CLUSTER_RULES),
+            rbac.Grant(
+                NAMESPACED_ROLE,
+                "airunway-controller-rolebinding",
+                NAMESPACED_RULES,
+                namespaced=True,
+            ),
+        ),
+        namespace,
+    )

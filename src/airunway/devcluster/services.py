@@ -92,17 +92,20 @@ async def service_account_kubeconfig(cluster: DevCluster, rbac_file: Path, name:
     return token_kubeconfig(cluster, token, name)
 
 
-async def _start(
+async def _start(  # noqa: PLR0913 - one start-up for every process we serve
     cluster: DevCluster,
     identity: str,
     args: list[str],
     ports: tuple[int, int, int],
     extra_env: dict[str, str] | None,
     timeout: float,
+    *,
+    ready_path: str = "/readyz",
+    record_ports: tuple[int, ...] | None = None,
 ) -> ControllerProcess:
-    """Start an ``airunway`` process, record it with the cluster, wait for its /readyz."""
+    """Start an ``airunway`` process, record it with the cluster, wait for its ``ready_path``."""
     log = cluster.dir / "logs" / f"{identity}.log"
-    record = process.start(identity, args, log, ports, extra_env)
+    record = process.start(identity, args, log, record_ports or ports, extra_env)
     cluster.add_record(record)
     started = ControllerProcess(record, *ports, identity)
     health_port = ports[1]
@@ -116,13 +119,13 @@ async def _start(
             raise StartError(message, str(log))
         try:
             async with httpx.AsyncClient(timeout=1.0, trust_env=False) as client:
-                r = await client.get(f"http://127.0.0.1:{health_port}/readyz")
+                r = await client.get(f"http://127.0.0.1:{health_port}{ready_path}")
         except httpx.TransportError:
             return False
         return r.status_code == 200  # noqa: PLR2004
 
     try:
-        await wait_for(ready, timeout=timeout, what=f"{identity} to be ready")
+        await wait_for(ready, timeout=timeout, what=f"{identity} to answer {ready_path}")
     except WaitTimeoutError as exc:
         started.stop()
         raise StartError(f"{exc}; log: {log}", str(log)) from exc
@@ -201,7 +204,6 @@ async def start_backend(
     timeout: float = 60.0,
 ) -> ControllerProcess:
     """Start the REST backend (``airunway backend run``) and wait for ``/api/health``."""
-    log = cluster.dir / "logs" / f"{identity}.log"
     args = [
         *AIRUNWAY,
         "backend",
@@ -209,26 +211,26 @@ async def start_backend(
         f"--kubeconfig={kubeconfig or cluster.kubeconfig}",
         f"--port={port}",
     ]
-    record = process.start(identity, args, log, (port,))
-    cluster.add_record(record)
-    started = ControllerProcess(record, 0, port, 0, identity)
+    ports = (0, port, 0)
+    return await _start(
+        cluster,
+        identity,
+        args,
+        ports,
+        None,
+        timeout,
+        ready_path="/api/health",
+        record_ports=(port,),
+    )
 
-    async def ready() -> bool:
-        if not record.alive():
-            raise StartError(f"{identity} exited during start-up; log: {log}", str(log))
-        try:
-            async with httpx.AsyncClient(timeout=1.0, trust_env=False) as client:
-                r = await client.get(f"http://127.0.0.1:{port}/api/health")
-        except httpx.TransportError:
-            return False
-        return r.status_code == 200  # noqa: PLR2004
 
-    try:
-        await wait_for(ready, timeout=timeout, what=f"{identity} to answer /api/health")
-    except WaitTimeoutError as exc:
-        started.stop()
-        raise StartError(f"{exc}; log: {log}", str(log)) from exc
-    return started
+def _start_simulator(
+    cluster: DevCluster, which: str, args: list[str], ports: tuple[int, ...] = ()
+) -> None:
+    """Start simulator ``which`` (``airunway sim ARGS``) and record it as ``sim-<which>``."""
+    name = f"sim-{which}"
+    log = cluster.dir / "logs" / f"{name}.log"
+    cluster.add_record(process.start(name, [*AIRUNWAY, "sim", *args], log, ports))
 
 
 async def start_playground_services(
@@ -253,58 +255,14 @@ async def start_playground_services(
         cluster, kubeconfig=kubeconfig, identity="airunway-controller", extra_env=controller_env
     )
     registry_port = free_ports(1)[0]
-    logs = cluster.dir / "logs"
-    cluster.add_record(
-        process.start(
-            "sim-registry",
-            [*AIRUNWAY, "sim", "registry", f"--port={registry_port}"],
-            logs / "sim-registry.log",
-            (registry_port,),
+    _start_simulator(cluster, "registry", ["registry", f"--port={registry_port}"], (registry_port,))
+    kubeconfig_flag = f"--kubeconfig={cluster.kubeconfig}"
+    for sim in ("kaito", "dynamo", "kuberay"):
+        _start_simulator(
+            cluster, sim, [sim, "run", kubeconfig_flag, f"--ready-delay={sim_ready_delay}"]
         )
-    )
-    cluster.add_record(
-        process.start(
-            "sim-kaito",
-            [
-                *AIRUNWAY,
-                "sim",
-                "kaito",
-                "run",
-                f"--kubeconfig={cluster.kubeconfig}",
-                f"--ready-delay={sim_ready_delay}",
-            ],
-            logs / "sim-kaito.log",
-        )
-    )
-    for sim in ("dynamo", "kuberay"):
-        cluster.add_record(
-            process.start(
-                f"sim-{sim}",
-                [
-                    *AIRUNWAY,
-                    "sim",
-                    sim,
-                    "run",
-                    f"--kubeconfig={cluster.kubeconfig}",
-                    f"--ready-delay={sim_ready_delay}",
-                ],
-                logs / f"sim-{sim}.log",
-            )
-        )
-    cluster.add_record(
-        process.start(
-            "sim-volumes",
-            [*AIRUNWAY, "sim", "volumes", "run", f"--kubeconfig={cluster.kubeconfig}"],
-            logs / "sim-volumes.log",
-        )
-    )
-    cluster.add_record(
-        process.start(
-            "sim-gateway",
-            [*AIRUNWAY, "sim", "gateway", "run", f"--kubeconfig={cluster.kubeconfig}"],
-            logs / "sim-gateway.log",
-        )
-    )
+    for sim in ("volumes", "gateway"):
+        _start_simulator(cluster, sim, [sim, "run", kubeconfig_flag])
     overrides = json.dumps({"registry-1.docker.io": f"http://127.0.0.1:{registry_port}"})
     providers = {}
     for name in PLAYGROUND_PROVIDERS:

@@ -21,7 +21,10 @@ from datetime import datetime
 from typing import Any, Final
 
 from airunway.kube.client import Manifest
-from airunway.sim.workloads import SIMULATOR_ANNOTATION, controller_ref, with_condition
+from airunway.sim.workloads import (
+    owned_metadata,
+    with_condition,
+)
 
 API_VERSION: Final = "nvidia.com/v1alpha1"
 KIND: Final = "DynamoGraphDeployment"
@@ -100,16 +103,6 @@ def _labels(
     return labels
 
 
-def _owned(dgd: Mapping[str, Any], name: str, labels: Mapping[str, str]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "namespace": dgd["metadata"]["namespace"],
-        "labels": dict(labels),
-        "annotations": {SIMULATOR_ANNOTATION: SIMULATOR},
-        "ownerReferences": [controller_ref(dgd)],
-    }
-
-
 def render_component(dgd: Mapping[str, Any], name: str, service: Mapping[str, Any]) -> Manifest:
     """The Deployment of one service."""
     labels = _labels(dgd, name, service)
@@ -133,7 +126,7 @@ def render_component(dgd: Mapping[str, Any], name: str, service: Mapping[str, An
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": _owned(dgd, component_name(dgd, name), labels),
+        "metadata": owned_metadata(dgd, component_name(dgd, name), SIMULATOR, labels),
         "spec": {
             "replicas": _replicas(service) * pods_per_replica(service),
             "selector": {"matchLabels": dict(labels)},
@@ -150,7 +143,7 @@ def render_frontend_service(dgd: Mapping[str, Any]) -> Manifest:
     return {
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": _owned(dgd, f"{name}-frontend", {GRAPH_LABEL: name}),
+        "metadata": owned_metadata(dgd, f"{name}-frontend", SIMULATOR, {GRAPH_LABEL: name}),
         "spec": {
             "type": "ClusterIP",
             "selector": selector,
@@ -167,7 +160,7 @@ def render_inference_pool(dgd: Mapping[str, Any]) -> Manifest | None:
     return {
         "apiVersion": "inference.networking.k8s.io/v1",
         "kind": "InferencePool",
-        "metadata": _owned(dgd, f"{name}-pool", {GRAPH_LABEL: name}),
+        "metadata": owned_metadata(dgd, f"{name}-pool", SIMULATOR, {GRAPH_LABEL: name}),
         "spec": {
             "selector": {"matchLabels": {GRAPH_LABEL: name, COMPONENT_TYPE_LABEL: "worker"}},
             "targetPorts": [{"number": FRONTEND_PORT}],

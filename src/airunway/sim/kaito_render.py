@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from airunway.kube.client import Manifest
-from airunway.sim.workloads import SIMULATOR_ANNOTATION, controller_ref, node_ready
+from airunway.sim.workloads import node_ready, owned_metadata
 
 API_VERSION: Final = "kaito.sh/v1beta1"
 KIND: Final = "Workspace"
@@ -148,16 +148,6 @@ def revision_annotations(workspace: Manifest) -> dict[str, str]:
     return {HASH_ANNOTATION: current, REVISION_ANNOTATION: str(revision)}
 
 
-def _owned_meta(workspace: Manifest, name: str) -> dict[str, Any]:
-    meta = workspace["metadata"]
-    return {
-        "name": name,
-        "namespace": meta["namespace"],
-        "annotations": {SIMULATOR_ANNOTATION: SIMULATOR},
-        "ownerReferences": [controller_ref(workspace)],
-    }
-
-
 def render_services(workspace: Manifest) -> list[Manifest]:
     """The inference Service (port 80 → 5000 on pod 0) and the headless Service."""
     name = workspace["metadata"]["name"]
@@ -170,7 +160,7 @@ def render_services(workspace: Manifest) -> list[Manifest]:
     service = {
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": _owned_meta(workspace, name),
+        "metadata": owned_metadata(workspace, name, SIMULATOR),
         "spec": {
             "type": "ClusterIP",
             "selector": {**selector, "statefulset.kubernetes.io/pod-name": f"{name}-0"},
@@ -183,7 +173,7 @@ def render_services(workspace: Manifest) -> list[Manifest]:
     headless = {
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": _owned_meta(workspace, f"{name}-headless"),
+        "metadata": owned_metadata(workspace, f"{name}-headless", SIMULATOR),
         "spec": {"clusterIP": "None", "selector": selector, "publishNotReadyAddresses": True},
     }
     return [service, headless]
@@ -263,7 +253,7 @@ def render_workload(
     """The inference StatefulSet of a Workspace; None when it has no inference to run."""
     inference = workspace.get("inference") or {}
     name = workspace["metadata"]["name"]
-    meta = _owned_meta(workspace, name)
+    meta = owned_metadata(workspace, name, SIMULATOR)
     spec: dict[str, Any] = {
         "replicas": replicas,
         "selector": {"matchLabels": {WORKSPACE_LABEL: name}},

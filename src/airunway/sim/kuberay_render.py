@@ -25,7 +25,10 @@ from datetime import datetime
 from typing import Any, Final
 
 from airunway.kube.client import Manifest
-from airunway.sim.workloads import SIMULATOR_ANNOTATION, controller_ref, with_condition
+from airunway.sim.workloads import (
+    owned_metadata,
+    with_condition,
+)
 
 API_VERSION: Final = "ray.io/v1"
 RAYSERVICE: Final = "RayService"
@@ -49,16 +52,6 @@ def cluster_name(rayservice: Mapping[str, Any]) -> str:
     return f"{rayservice['metadata']['name']}-raycluster-{digest}"
 
 
-def _meta(owner: Mapping[str, Any], name: str, labels: Mapping[str, str]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "namespace": owner["metadata"]["namespace"],
-        "labels": dict(labels),
-        "annotations": {SIMULATOR_ANNOTATION: SIMULATOR},
-        "ownerReferences": [controller_ref(owner)],
-    }
-
-
 def render_cluster(rayservice: Mapping[str, Any]) -> Manifest:
     """The RayCluster of a RayService (its ``rayClusterConfig`` verbatim)."""
     name = cluster_name(rayservice)
@@ -69,7 +62,7 @@ def render_cluster(rayservice: Mapping[str, Any]) -> Manifest:
     return {
         "apiVersion": API_VERSION,
         "kind": RAYCLUSTER,
-        "metadata": _meta(rayservice, name, labels),
+        "metadata": owned_metadata(rayservice, name, SIMULATOR, labels),
         "spec": dict((rayservice.get("spec") or {}).get("rayClusterConfig") or {}),
     }
 
@@ -83,7 +76,9 @@ def render_services(rayservice: Mapping[str, Any], cluster: str) -> list[Manifes
         {
             "apiVersion": "v1",
             "kind": "Service",
-            "metadata": _meta(rayservice, f"{name}-head-svc", {ORIGINATED_LABEL: name}),
+            "metadata": owned_metadata(
+                rayservice, f"{name}-head-svc", SIMULATOR, {ORIGINATED_LABEL: name}
+            ),
             "spec": {
                 "selector": selector,
                 "ports": [{"name": n, "port": p, "targetPort": p} for n, p in head_ports],
@@ -92,7 +87,9 @@ def render_services(rayservice: Mapping[str, Any], cluster: str) -> list[Manifes
         {
             "apiVersion": "v1",
             "kind": "Service",
-            "metadata": _meta(rayservice, f"{name}-serve-svc", {ORIGINATED_LABEL: name}),
+            "metadata": owned_metadata(
+                rayservice, f"{name}-serve-svc", SIMULATOR, {ORIGINATED_LABEL: name}
+            ),
             "spec": {
                 "selector": {CLUSTER_LABEL: cluster},
                 "ports": [{"name": "serve", "port": SERVE_PORT, "targetPort": SERVE_PORT}],
@@ -119,7 +116,7 @@ def _pod(
         for key, value in limits.items():  # extended resources: requests must equal limits
             requests.setdefault(key, value)
     spec.setdefault("restartPolicy", "Always")
-    meta = _meta(cluster, name, labels)
+    meta = owned_metadata(cluster, name, SIMULATOR, labels)
     if meta_in.get("annotations"):
         meta["annotations"] |= dict(meta_in["annotations"])
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}

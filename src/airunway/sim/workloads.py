@@ -44,6 +44,18 @@ def controller_ref(owner: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def owned_metadata(
+    owner: Mapping[str, Any], name: str, simulator: str, labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Metadata of an object ``simulator`` makes for ``owner``: same namespace, controlled by it."""
+    out: dict[str, Any] = {"name": name, "namespace": owner["metadata"]["namespace"]}
+    if labels is not None:
+        out["labels"] = dict(labels)
+    out["annotations"] = {SIMULATOR_ANNOTATION: simulator}
+    out["ownerReferences"] = [controller_ref(owner)]
+    return out
+
+
 def controller_of(obj: Mapping[str, Any], api_version: str, kind: str) -> str | None:
     """Name of ``obj``'s controller when that controller is of ``api_version``/``kind``."""
     for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:

@@ -8,6 +8,7 @@ import pytest
 
 from airunway.api import ModelDeployment
 from airunway.providers.sdk import storage
+from airunway.providers.sdk.render import storage_volumes
 from airunway.providers.sdk.storage import Decision, Verdict
 from tests.unit.providers.vllm.vllm_builders import UID, vllm_md
 
@@ -21,7 +22,7 @@ def _md(*volumes: dict[str, Any], **spec: Any) -> ModelDeployment:
 
 
 def _volume(md: ModelDeployment, index: int = 0) -> Any:
-    return storage.volumes(md)[index]
+    return storage_volumes(md)[index]
 
 
 def _pvc(phase: str, *, owned: bool = True, labels: dict[str, str] | None = None) -> dict[str, Any]:

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from airunway.api import (
-    API_VERSION,
-    MODEL_DEPLOYMENT_KIND,
     ModelDeployment,
 )
 
@@ -59,23 +57,11 @@ class GatewayRef:
         return f"{self.namespace}/{self.name}"
 
 
-def owner_reference(md: ModelDeployment) -> dict[str, Any]:
-    """Controller reference to the ModelDeployment: the garbage collector cleans up after it."""
-    return {
-        "apiVersion": API_VERSION,
-        "kind": MODEL_DEPLOYMENT_KIND,
-        "name": md.metadata.name,
-        "uid": md.metadata.uid,
-        "controller": True,
-        "blockOwnerDeletion": True,
-    }
-
-
 def _meta(md: ModelDeployment, name: str) -> dict[str, Any]:
     return {
         "name": name,
         "namespace": md.metadata.namespace,
-        "ownerReferences": [owner_reference(md)],
+        "ownerReferences": [md.owner_reference()],
     }
 
 

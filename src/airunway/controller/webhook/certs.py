@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from airunway import tls
+from airunway.controller.settings import ControllerSettings
 from airunway.controller.webhook.registration import (
     MUTATING_CONFIG,
     MUTATING_NAME,
@@ -147,3 +148,16 @@ async def inject_ca_bundle(
             },
             force=True,
         )
+
+
+async def prepare(kube: Kube, settings: ControllerSettings) -> None:
+    """The serving certificate, when the controller manages it: shared Secret, files, caBundle."""
+    if not settings.manage_webhook_certs:
+        return
+    bundle = await ensure_certificates(
+        kube,
+        namespace=settings.namespace,
+        service=settings.webhook_service_name,
+        cert_dir=settings.webhook_cert_dir,
+    )
+    await inject_ca_bundle(kube, bundle)

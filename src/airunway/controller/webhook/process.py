@@ -25,7 +25,7 @@ from multiprocessing.synchronize import Event as MPEvent
 from airunway.api import API_VERSION
 from airunway.controller.settings import ControllerSettings
 from airunway.controller.store import Store
-from airunway.controller.webhook.certs import ensure_certificates, inject_ca_bundle
+from airunway.controller.webhook import certs
 from airunway.controller.webhook.server import WebhookServer, register_webhooks
 from airunway.kube.client import Kube
 from airunway.kube.errors import KubeError
@@ -55,14 +55,7 @@ class WebhookProcess:
         """Prepare certificates (here: one writer), start the child, then register (dev cluster)."""
         if not self._settings.webhook_port:
             return
-        if self._settings.manage_webhook_certs:
-            bundle = await ensure_certificates(
-                self._kube,
-                namespace=self._settings.namespace,
-                service=self._settings.webhook_service_name,
-                cert_dir=self._settings.webhook_cert_dir,
-            )
-            await inject_ca_bundle(self._kube, bundle)
+        await certs.prepare(self._kube, self._settings)
         child_settings = self._settings.model_copy(
             update={"manage_webhook_certs": False, "register_webhooks_url": None}
         )

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from airunway.controller.settings import ControllerSettings
 from airunway.controller.store import Store
-from airunway.controller.webhook.certs import ensure_certificates, inject_ca_bundle
+from airunway.controller.webhook import certs
 from airunway.controller.webhook.registration import (
     MUTATE_PATH,
     VALIDATE_PATH,
@@ -50,14 +50,7 @@ class WebhookServer:
         """Listen, then register the webhook configurations when asked to (dev cluster)."""
         if not self._settings.webhook_port:
             return
-        if self._settings.manage_webhook_certs:
-            bundle = await ensure_certificates(
-                self._kube,
-                namespace=self._settings.namespace,
-                service=self._settings.webhook_service_name,
-                cert_dir=self._settings.webhook_cert_dir,
-            )
-            await inject_ca_bundle(self._kube, bundle)
+        await certs.prepare(self._kube, self._settings)
         app = web.Application(client_max_size=8 * 1024 * 1024)
         app.router.add_post(MUTATE_PATH, self._mutate)
         app.router.add_post(VALIDATE_PATH, self._validate)

@@ -6,7 +6,7 @@ graph, spec §2.5) is the SDK's capability, switched on in the provider definiti
 
 from __future__ import annotations
 
-from airunway.providers.dynamo.config import UPSTREAM_CRD_VERSION, definition
+from airunway.providers.dynamo.config import definition
 from airunway.providers.dynamo.transform import API_VERSION, KIND
 from airunway.providers.sdk.operator import ProviderProcess
 from airunway.providers.sdk.settings import ProviderSettings
@@ -14,9 +14,4 @@ from airunway.providers.sdk.settings import ProviderSettings
 
 def build(settings: ProviderSettings) -> ProviderProcess:
     """The Dynamo provider process."""
-    return ProviderProcess(
-        definition(),
-        settings,
-        upstream_version=UPSTREAM_CRD_VERSION,
-        upstream_kind=(API_VERSION, KIND),
-    )
+    return ProviderProcess(definition(), settings, upstream_kind=(API_VERSION, KIND))

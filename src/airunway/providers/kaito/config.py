@@ -20,8 +20,9 @@ from airunway.providers.kaito.transform import (
     check,
     transform,
 )
-from airunway.providers.sdk.base import Manifest, Messages, ProviderDefinition
-from airunway.providers.sdk.ipc import Registration
+from airunway.providers.sdk import ipc
+from airunway.providers.sdk.base import Manifest, ProviderDefinition
+from airunway.providers.sdk.rbac import Rule, owned
 
 NAME: Final = "kaito"
 DISPLAY: Final = "KAITO"
@@ -34,11 +35,7 @@ DEFAULT_NAMESPACE: Final = "kaito-workspace"
 DOCUMENTATION_URL: Final = "https://github.com/ai-runway/airunway/tree/main/docs/providers/kaito.md"
 HELM_REPO_URL: Final = "https://kaito-project.github.io/kaito/charts/kaito"
 
-MESSAGES: Final = Messages(
-    created="Workspace created successfully",
-    waiting="Workspace created, waiting for pods to be ready",
-    running="Workspace created, pods are ready",
-)
+MESSAGES: Final = ipc.upstream_messages(WORKSPACE_KIND)
 
 _INSTALL_FLAGS: Final = (
     "--set featureGates.disableNodeAutoProvisioning=true --set nvidiaDevicePlugin.enabled=false "
@@ -52,12 +49,9 @@ def capabilities() -> dict[str, Any]:
     """``spec.capabilities`` (also the ``airunway.ai/capabilities`` annotation, Go field order)."""
     return {
         "engines": [
-            {
-                "name": "vllm",
-                "servingModes": ["aggregated"],
-                "apiFormats": ["openai-chat", "openai-responses", "anthropic-messages"],
-                "gpuSupport": True,
-            },
+            ipc.engine_capability(
+                "vllm", ["aggregated"], ["openai-chat", "openai-responses", "anthropic-messages"]
+            ),
             {
                 "name": "llamacpp",
                 "servingModes": ["aggregated"],
@@ -81,76 +75,44 @@ def selection_rules() -> list[dict[str, Any]]:
 
 def installation(chart_version: str = KAITO_VERSION) -> dict[str, Any]:
     """InstallationInfo (Go field order: description, defaultNamespace, helmRepos, ...)."""
-    return {
-        "description": DESCRIPTION,
-        "defaultNamespace": DEFAULT_NAMESPACE,
-        "helmRepos": [{"name": "kaito", "url": HELM_REPO_URL}],
-        "helmCharts": [
-            {
-                "name": "kaito-workspace",
-                "chart": "kaito/workspace",
-                "version": chart_version,
-                "namespace": DEFAULT_NAMESPACE,
-                "createNamespace": True,
-            }
-        ],
-        "steps": [
-            {
-                "title": "Add KAITO Helm Repository",
-                "command": f"helm repo add kaito {HELM_REPO_URL}",
-                "description": "Add the KAITO Helm repository.",
-            },
-            {
-                "title": "Update Helm Repositories",
-                "command": "helm repo update kaito",
-                "description": "Update local Helm repository cache.",
-            },
-            {
-                "title": "Install KAITO Workspace Operator",
-                "command": (
-                    "helm upgrade --install kaito-workspace kaito/workspace "
-                    f"--version {chart_version} -n {DEFAULT_NAMESPACE} --create-namespace "
-                    f"{_INSTALL_FLAGS}"
-                ),
-                "description": (
-                    f"Install the KAITO workspace operator v{chart_version} with Node "
-                    "Auto-Provisioning disabled (BYO nodes mode), and sub-chart dependencies "
-                    "disabled."
-                ),
-            },
-        ],
-    }
+    repo = ("kaito", HELM_REPO_URL)
+    install = (
+        "Install KAITO Workspace Operator",
+        (
+            "helm upgrade --install kaito-workspace kaito/workspace "
+            f"--version {chart_version} -n {DEFAULT_NAMESPACE} --create-namespace "
+            f"{_INSTALL_FLAGS}"
+        ),
+        (
+            f"Install the KAITO workspace operator v{chart_version} with Node "
+            "Auto-Provisioning disabled (BYO nodes mode), and sub-chart dependencies "
+            "disabled."
+        ),
+    )
+    return ipc.helm_installation(
+        DESCRIPTION,
+        repo,
+        ipc.helm_chart("kaito-workspace", "kaito/workspace", DEFAULT_NAMESPACE, chart_version),
+        [*ipc.repo_steps(DISPLAY, repo, "helm repo update kaito"), install],
+    )
 
 
 def health() -> dict[str, Any]:
     """Health-probe hints for the UI/backend: the CRD and where the operator pods run."""
-    return {
-        "crds": [{"displayName": "KAITO workspace CRD", "name": "workspaces.kaito.sh"}],
-        "operatorPods": [
-            {
-                "namespace": DEFAULT_NAMESPACE,
-                "selectors": [
-                    "app.kubernetes.io/name=workspace,app.kubernetes.io/instance=kaito-workspace",
-                    "app.kubernetes.io/name=workspace",
-                ],
-            },
-            {"selectors": ["app.kubernetes.io/name=workspace", "app=ai-toolchain-operator"]},
-        ],
-    }
-
-
-def registration(chart_version: str = KAITO_VERSION) -> Registration:
-    """Everything KAITO registers (``sdk.ipc`` builds the annotations and spec from it)."""
-    return Registration(
-        name=NAME,
-        display=DISPLAY,
-        description=DESCRIPTION,
-        capabilities=capabilities(),
-        installation=installation(chart_version),
-        health=health(),
-        default_namespace=DEFAULT_NAMESPACE,
-        selection_rules=tuple((r["condition"], r["priority"]) for r in selection_rules()),
+    name = "app.kubernetes.io/name=workspace"
+    return ipc.operator_health(
+        ("KAITO workspace CRD", "workspaces.kaito.sh"),
+        DEFAULT_NAMESPACE,
+        [f"{name},app.kubernetes.io/instance=kaito-workspace", name],
+        [name, "app=ai-toolchain-operator"],
     )
+
+
+def registration(chart_version: str = KAITO_VERSION) -> ipc.Registration:
+    """Everything KAITO registers (``sdk.ipc`` builds the annotations and spec from it)."""
+    rules = tuple((r["condition"], r["priority"]) for r in selection_rules())
+    data = (capabilities(), installation(chart_version), health())
+    return ipc.Registration(NAME, DISPLAY, DESCRIPTION, *data, DEFAULT_NAMESPACE, rules)
 
 
 def ipc_annotations(chart_version: str = KAITO_VERSION) -> dict[str, str]:
@@ -165,33 +127,19 @@ def config(version: str = "") -> Manifest:
     does not carry it (``status.version`` does), and the KAITO chart version in the installation
     annotation is the build-time :data:`KAITO_VERSION`, as in the reference.
     """
-    del version
-    return registration().manifest()
+    return registration().config(version)
 
 
 def definition(env: KaitoEnv | None = None) -> ProviderDefinition:
     """KAITO as the shared runtime drives it; ``env`` is the node-auto-provisioning settings."""
-    return ProviderDefinition(
-        name=NAME,
-        display=DISPLAY,
-        resource_label=DISPLAY,
-        messages=MESSAGES,
-        config=config,
-        check=check,
-        transform=functools.partial(transform, env=env),
-        translate=translate,
-        kinds=((WORKSPACE_API_VERSION, WORKSPACE_KIND),),
+    functions = (check, functools.partial(transform, env=env), translate)
+    return ipc.define(
+        registration(), MESSAGES, functions, ((WORKSPACE_API_VERSION, WORKSPACE_KIND),)
     )
 
 
 #: What the KAITO provider renders and reads (see airunway.providers.sdk.rbac).
-RBAC_RULES: tuple[tuple[list[str], list[str], list[str], str], ...] = (
-    (
-        ["kaito.sh"],
-        ["workspaces"],
-        ["get", "list", "watch", "create", "patch", "update", "delete"],
-        "the Workspace per ModelDeployment",
-    ),
-    (["kaito.sh"], ["workspaces/status"], ["get"], "status sync"),
+RBAC_RULES: Final[tuple[Rule, ...]] = (
+    *owned("kaito.sh", "workspaces", "the Workspace per ModelDeployment"),
     (["apps"], ["deployments"], ["get", "list", "watch"], "upstream controller health probe"),
 )

@@ -12,9 +12,9 @@ from typing import Any, Final
 
 from airunway.providers.kuberay.status import translate
 from airunway.providers.kuberay.transform import API_VERSION, KIND, check, transform
-from airunway.providers.sdk.base import Manifest, Messages, ProviderDefinition
-from airunway.providers.sdk.ipc import Registration, engine_capability, helm_steps
-from airunway.providers.sdk.rbac import Rule
+from airunway.providers.sdk import ipc
+from airunway.providers.sdk.base import Manifest, ProviderDefinition
+from airunway.providers.sdk.rbac import Rule, owned
 
 NAME: Final = "kuberay"
 DISPLAY: Final = "KubeRay"
@@ -22,12 +22,7 @@ DESCRIPTION: Final = "Ray Serve via KubeRay for distributed Ray-based model serv
 NAMESPACE: Final = "ray-system"
 CHART_VERSION: Final = "1.3.0"
 HELM_REPO: Final = "https://ray-project.github.io/kuberay-helm/"
-UPSTREAM_CRD_VERSION: Final = API_VERSION
-MESSAGES: Final = Messages(
-    created="RayService created successfully",
-    waiting="RayService created, waiting for pods to be ready",
-    running="RayService created, pods are ready",
-)
+MESSAGES: Final = ipc.upstream_messages(KIND)
 SELECTION_RULES: Final = (
     ("has(spec.resources.gpu) && spec.resources.gpu.count > 1 && spec.engine.type == 'vllm'", 80),
 )
@@ -36,7 +31,7 @@ SELECTION_RULES: Final = (
 def capabilities() -> dict[str, Any]:
     """``spec.capabilities``: vLLM, both modes, OpenAI chat."""
     return {
-        "engines": [engine_capability("vllm", ["aggregated", "disaggregated"], ["openai-chat"])]
+        "engines": [ipc.engine_capability("vllm", ["aggregated", "disaggregated"], ["openai-chat"])]
     }
 
 
@@ -46,102 +41,44 @@ def installation() -> dict[str, Any]:
         f"helm upgrade --install kuberay-operator kuberay/kuberay-operator --version "
         f"{CHART_VERSION} -n {NAMESPACE} --create-namespace --wait"
     )
-    return {
-        "description": DESCRIPTION,
-        "defaultNamespace": NAMESPACE,
-        "helmRepos": [{"name": "kuberay", "url": HELM_REPO}],
-        "helmCharts": [
-            {
-                "name": "kuberay-operator",
-                "chart": "kuberay/kuberay-operator",
-                "version": CHART_VERSION,
-                "namespace": NAMESPACE,
-                "createNamespace": True,
-            }
-        ],
-        "steps": helm_steps(
-            [
-                (
-                    "Add KubeRay Helm Repository",
-                    f"helm repo add kuberay {HELM_REPO}",
-                    "Add the KubeRay Helm repository.",
-                ),
-                (
-                    "Update Helm Repositories",
-                    "helm repo update",
-                    "Update local Helm repository cache.",
-                ),
-                (
-                    "Install KubeRay Operator",
-                    install,
-                    f"Install the KubeRay operator v{CHART_VERSION}.",
-                ),
-            ]
-        ),
-    }
+    chart = ipc.helm_chart("kuberay-operator", "kuberay/kuberay-operator", NAMESPACE, CHART_VERSION)
+    steps = [
+        *ipc.repo_steps(DISPLAY, ("kuberay", HELM_REPO), "helm repo update"),
+        ("Install KubeRay Operator", install, f"Install the KubeRay operator v{CHART_VERSION}."),
+    ]
+    return ipc.helm_installation(DESCRIPTION, ("kuberay", HELM_REPO), chart, steps)
 
 
 def health() -> dict[str, Any]:
     """Where the UI looks for the CRD and the operator pods."""
-    return {
-        "crds": [{"displayName": "KubeRay RayService CRD", "name": "rayservices.ray.io"}],
-        "operatorPods": [
-            {
-                "namespace": NAMESPACE,
-                "selectors": [
-                    (
-                        "app.kubernetes.io/name=kuberay-operator,"
-                        "app.kubernetes.io/instance=kuberay-operator"
-                    ),
-                    "app.kubernetes.io/name=kuberay-operator",
-                ],
-            },
-            {"selectors": ["app.kubernetes.io/name=kuberay-operator"]},
-        ],
-    }
-
-
-def registration() -> Registration:
-    """Everything KubeRay registers."""
-    return Registration(
-        name=NAME,
-        display=DISPLAY,
-        description=DESCRIPTION,
-        capabilities=capabilities(),
-        installation=installation(),
-        health=health(),
-        selection_rules=SELECTION_RULES,
+    name = "app.kubernetes.io/name=kuberay-operator"
+    return ipc.operator_health(
+        ("KubeRay RayService CRD", "rayservices.ray.io"),
+        NAMESPACE,
+        [f"{name},app.kubernetes.io/instance=kuberay-operator", name],
+        [name],
     )
+
+
+def registration() -> ipc.Registration:
+    """Everything KubeRay registers."""
+    data = (capabilities(), installation(), health())
+    return ipc.Registration(NAME, DISPLAY, DESCRIPTION, *data, selection_rules=SELECTION_RULES)
 
 
 def config(version: str = "") -> Manifest:
     """The InferenceProviderConfig ``kuberay``."""
-    del version
-    return registration().manifest()
+    return registration().config(version)
 
 
 def definition() -> ProviderDefinition:
     """KubeRay for the shared runtime."""
-    return ProviderDefinition(
-        name=NAME,
-        display=DISPLAY,
-        resource_label=DISPLAY,
-        messages=MESSAGES,
-        config=config,
-        check=check,
-        transform=transform,
-        translate=translate,
-        kinds=((API_VERSION, KIND),),
+    return ipc.define(
+        registration(), MESSAGES, (check, transform, translate), ((API_VERSION, KIND),)
     )
 
 
 #: What the KubeRay provider renders and reads (see airunway.providers.sdk.rbac).
-RBAC_RULES: Final[tuple[Rule, ...]] = (
-    (
-        ["ray.io"],
-        ["rayservices"],
-        ["get", "list", "watch", "create", "patch", "update", "delete"],
-        "the RayService per ModelDeployment",
-    ),
-    (["ray.io"], ["rayservices/status"], ["get"], "status sync"),
+RBAC_RULES: Final[tuple[Rule, ...]] = owned(
+    "ray.io", "rayservices", "the RayService per ModelDeployment"
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from airunway.providers.kuberay.config import UPSTREAM_CRD_VERSION, definition
+from airunway.providers.kuberay.config import definition
 from airunway.providers.kuberay.transform import API_VERSION, KIND
 from airunway.providers.sdk.operator import ProviderProcess
 from airunway.providers.sdk.settings import ProviderSettings
@@ -10,9 +10,4 @@ from airunway.providers.sdk.settings import ProviderSettings
 
 def build(settings: ProviderSettings) -> ProviderProcess:
     """The KubeRay provider process."""
-    return ProviderProcess(
-        definition(),
-        settings,
-        upstream_version=UPSTREAM_CRD_VERSION,
-        upstream_kind=(API_VERSION, KIND),
-    )
+    return ProviderProcess(definition(), settings, upstream_kind=(API_VERSION, KIND))

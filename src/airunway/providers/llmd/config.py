@@ -13,9 +13,9 @@ from typing import Any, Final
 
 from airunway.providers.llmd.status import translate
 from airunway.providers.llmd.transform import check, transform
+from airunway.providers.sdk import ipc
 from airunway.providers.sdk.base import Manifest, ProviderDefinition
-from airunway.providers.sdk.ipc import Registration, engine_capability, helm_steps
-from airunway.providers.sdk.rbac import Rule
+from airunway.providers.sdk.rbac import Rule, owned
 from airunway.providers.sdk.workloads import KINDS, MESSAGES
 
 NAME: Final = "llmd"
@@ -53,7 +53,7 @@ def capabilities(
     gateway = {"endpointPicker": {"image": scheduler_image, "configData": scheduler_config}}
     return {
         "engines": [
-            engine_capability(
+            ipc.engine_capability(
                 "vllm",
                 ["aggregated", "disaggregated"],
                 ["openai-chat", "openai-responses", "anthropic-messages"],
@@ -66,84 +66,27 @@ def capabilities(
 
 def installation() -> dict[str, Any]:
     """InstallationInfo: no chart; the GPU device plugin and the token Secret."""
-    return {
-        "description": DESCRIPTION,
-        "steps": helm_steps(
-            [
-                (
-                    "Install NVIDIA GPU Device Plugin",
-                    (
-                        "kubectl apply -f https://raw.githubusercontent.com/NVIDIA/"
-                        "k8s-device-plugin/v0.17.0/deployments/static/nvidia-device-plugin.yml"
-                    ),
-                    (
-                        "Install the NVIDIA device plugin so GPU nodes advertise nvidia.com/gpu "
-                        "resources."
-                    ),
-                ),
-                (
-                    "Create HuggingFace Token Secret",
-                    (
-                        "kubectl create secret generic llm-d-hf-token "
-                        "--from-literal=HF_TOKEN=<your-token> -n <model-namespace>"
-                    ),
-                    (
-                        "Create the HuggingFace token secret in the same namespace as your "
-                        "ModelDeployment."
-                    ),
-                ),
-            ]
-        ),
-    }
+    return ipc.direct_installation(DESCRIPTION, "llm-d-hf-token")
 
 
-def registration() -> Registration:
+def registration() -> ipc.Registration:
     """Everything llm-d registers (no selection rules: explicit selection only)."""
-    return Registration(
-        name=NAME,
-        display=DISPLAY,
-        description=DESCRIPTION,
-        capabilities=capabilities(),
-        installation=installation(),
-        health={"status": {"readyPath": "ready"}},
-        default_namespace=DEFAULT_NAMESPACE,
-    )
+    data = (capabilities(), installation(), {"status": {"readyPath": "ready"}})
+    return ipc.Registration(NAME, DISPLAY, DESCRIPTION, *data, default_namespace=DEFAULT_NAMESPACE)
 
 
 def config(version: str = "") -> Manifest:
     """The InferenceProviderConfig ``llmd``."""
-    del version
-    return registration().manifest()
+    return registration().config(version)
 
 
 def definition() -> ProviderDefinition:
     """llm-d for the shared runtime."""
-    return ProviderDefinition(
-        name=NAME,
-        display=DISPLAY,
-        resource_label=DISPLAY,
-        messages=MESSAGES,
-        config=config,
-        check=check,
-        transform=transform,
-        translate=translate,
-        kinds=KINDS,
-    )
+    return ipc.define(registration(), MESSAGES, (check, transform, translate), KINDS)
 
 
 #: What the llm-d provider renders and reads (see airunway.providers.sdk.rbac).
 RBAC_RULES: Final[tuple[Rule, ...]] = (
-    (
-        ["apps"],
-        ["deployments"],
-        ["get", "list", "watch", "create", "patch", "update", "delete"],
-        "the vLLM servers",
-    ),
-    (["apps"], ["deployments/status"], ["get"], "status sync"),
-    (
-        [""],
-        ["services"],
-        ["get", "list", "watch", "create", "patch", "update", "delete"],
-        "their Services",
-    ),
+    *owned("apps", "deployments", "the vLLM servers"),
+    *owned("", "services", "their Services", status=False),
 )

@@ -48,10 +48,16 @@ class ProviderProcess:
         *,
         readiness: ReadinessFn = always_ready,
         prepare: PrepareFn | None = None,
-        upstream_version: str = "apps/v1",
+        upstream_version: str = "",
         upstream_kind: tuple[str, str] | None = None,
     ) -> None:
-        """``upstream_kind`` (apiVersion, kind): ready while it is served (not ``readiness``)."""
+        """``upstream_kind`` (apiVersion, kind): ready while it is served (not ``readiness``).
+
+        ``upstream_version`` (``status.upstreamCRDVersion``) defaults to the apiVersion of
+        ``upstream_kind``, else ``apps/v1`` (a provider rendering built-in kinds only).
+        """
+        if not upstream_version:
+            upstream_version = upstream_kind[0] if upstream_kind is not None else "apps/v1"
         self.definition = definition
         self.settings = settings
         self.kube = Kube.connect(settings.kubeconfig, field_manager=definition.field_manager)

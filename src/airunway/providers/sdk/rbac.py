@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-NAMESPACE = "airunway-system"
-Rule = tuple[list[str], list[str], list[str], str]  # apiGroups, resources, verbs, why
+from airunway.runtime import rbac
+from airunway.runtime.rbac import CRUD, Rule, owned
+
+NAMESPACE = rbac.NAMESPACE
+__all__ = ["COMMON_RULES", "CRUD", "NAMESPACE", "Rule", "manifests", "owned"]
 
 COMMON_RULES: tuple[Rule, ...] = (
     (["airunway.ai"], ["modeldeployments"], ["get", "list", "watch", "patch"], "finalizer"),
@@ -37,32 +40,5 @@ COMMON_RULES: tuple[Rule, ...] = (
 def manifests(name: str, rules: tuple[Rule, ...]) -> list[dict[str, Any]]:
     """ServiceAccount, ClusterRole and binding of provider ``name``."""
     account = f"airunway-{name}-provider"
-    role = f"{account}-role"
-    labels = {"app.kubernetes.io/name": "airunway", "app.kubernetes.io/component": account}
-    rbac = "rbac.authorization.k8s.io/v1"
-    return [
-        {
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": {"name": account, "namespace": NAMESPACE, "labels": labels},
-        },
-        {
-            "apiVersion": rbac,
-            "kind": "ClusterRole",
-            "metadata": {"name": role, "labels": labels},
-            "rules": [
-                {"apiGroups": g, "resources": r, "verbs": v} for g, r, v, _ in COMMON_RULES + rules
-            ],
-        },
-        {
-            "apiVersion": rbac,
-            "kind": "ClusterRoleBinding",
-            "metadata": {"name": f"{account}-rolebinding", "labels": labels},
-            "roleRef": {
-                "apiGroup": "rbac.authorization.k8s.io",
-                "kind": "ClusterRole",
-                "name": role,
-            },
-            "subjects": [{"kind": "ServiceAccount", "name": account, "namespace": NAMESPACE}],
-        },
-    ]
+    grant = rbac.Grant(f"{account}-role", f"{account}-rolebinding", COMMON_RULES + rules)
+    return rbac.manifests(account, account, (grant,), NAMESPACE)

@@ -11,10 +11,8 @@ from collections.abc import Collection
 from typing import Any
 
 from airunway.api import (
-    API_VERSION,
     DEFAULT_COMPILATION_CACHE_MOUNT_PATH,
     DEFAULT_MODEL_CACHE_MOUNT_PATH,
-    MODEL_DEPLOYMENT_KIND,
     ModelDeployment,
     ServingMode,
     StorageVolume,
@@ -34,14 +32,7 @@ MODEL_DEPLOYMENT_LABEL = "airunway.ai/model-deployment"
 
 def owner_reference(md: ModelDeployment) -> dict[str, Any]:
     """The controller owner reference every rendered object carries."""
-    return {
-        "apiVersion": API_VERSION,
-        "kind": MODEL_DEPLOYMENT_KIND,
-        "name": md.metadata.name,
-        "uid": md.metadata.uid,
-        "controller": True,
-        "blockOwnerDeletion": True,
-    }
+    return md.owner_reference()
 
 
 def resolved_engine(md: ModelDeployment) -> str:

@@ -17,8 +17,6 @@ from enum import Enum
 from typing import Any
 
 from airunway.api import (
-    DEFAULT_COMPILATION_CACHE_MOUNT_PATH,
-    DEFAULT_MODEL_CACHE_MOUNT_PATH,
     LABEL_JOB_TYPE,
     ModelDeployment,
     ModelSource,
@@ -30,8 +28,10 @@ from airunway.providers.sdk.base import Manifest
 from airunway.providers.sdk.render import (
     MANAGED_BY,
     MODEL_DEPLOYMENT_LABEL,
+    mount_path,
     owner_reference,
     pod_template_metadata,
+    storage_volumes,
 )
 
 JOB_TYPE_DOWNLOAD = "model-download"
@@ -80,27 +80,11 @@ class Decision:
     message: str = ""
 
 
-def volumes(md: ModelDeployment) -> list[StorageVolume]:
-    """``spec.model.storage.volumes`` (empty when absent)."""
-    storage = md.spec.model.storage
-    return list((storage.volumes if storage is not None else None) or [])
-
-
-def mount_path(volume: StorageVolume) -> str:
-    """The volume's mount path, or the purpose's default ("" for a custom volume without one)."""
-    if volume.mount_path:
-        return volume.mount_path
-    return {
-        VolumePurpose.MODEL_CACHE: DEFAULT_MODEL_CACHE_MOUNT_PATH,
-        VolumePurpose.COMPILATION_CACHE: DEFAULT_COMPILATION_CACHE_MOUNT_PATH,
-    }.get(volume.purpose, "")
-
-
 def download_volume(md: ModelDeployment) -> StorageVolume | None:
     """The first modelCache volume, when the model comes from Hugging Face and it is writable."""
     if md.spec.model.source != ModelSource.HUGGINGFACE or not md.spec.model.id:
         return None
-    for volume in volumes(md):
+    for volume in storage_volumes(md):
         if volume.purpose == VolumePurpose.MODEL_CACHE:
             return None if volume.read_only else volume
     return None

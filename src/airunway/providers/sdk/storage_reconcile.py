@@ -16,6 +16,7 @@ from airunway.api import ConditionType, ModelDeployment, StorageVolume
 from airunway.kube.client import Kube, Manifest
 from airunway.kube.errors import ConflictError, KubeError, NotFoundError
 from airunway.providers.sdk import storage
+from airunway.providers.sdk.render import storage_volumes
 from airunway.providers.sdk.status import Phase
 from airunway.providers.sdk.storage import Verdict
 
@@ -46,7 +47,7 @@ class StorageReconciler:
     async def ensure(self, md: ModelDeployment) -> StorageReport:
         """PVCs, then the download; the report says whether the workload may be applied."""
         report = StorageReport()
-        if storage.volumes(md) and await self._pvcs_step(md, report):
+        if storage_volumes(md) and await self._pvcs_step(md, report):
             volume = storage.download_volume(md)
             if volume is not None:
                 await self._download_step(md, volume, report)
@@ -98,7 +99,7 @@ class StorageReconciler:
     async def _ensure_pvcs(self, md: ModelDeployment) -> bool:
         namespace = md.metadata.namespace or ""
         ready = True
-        for volume in storage.volumes(md):
+        for volume in storage_volumes(md):
             claim = volume.resolved_claim_name(md.metadata.name or "")
             existing = await self._get(storage.PVC, claim, namespace)
             decision = storage.classify_pvc(md, volume, existing)

@@ -36,6 +36,7 @@ generated: ## Fail when a generated file (CRDs) differs from what its generator 
 	$(VENV)/python -m airunway.api.crdgen --check
 	$(VENV)/python -m airunway.deploygen --check
 	$(VENV)/python -m airunway.backend.openapi --check
+	npm run --silent check:generated
 
 pytest: ## All tests; pytest's exit 5 (no tests collected) is a failure, not a pass
 	@rc=0; $(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile || rc=$$?; \
@@ -61,6 +62,7 @@ generate: ## Regenerate deploy/ (CRDs from the pydantic models, RBAC and manifes
 	$(VENV)/python -m airunway.api.crdgen
 	$(VENV)/python -m airunway.deploygen
 	$(VENV)/python -m airunway.backend.openapi
+	npm run --silent generate
 
 lock: ## Re-resolve uv.lock after changing dependencies in pyproject.toml
 	$(HOME)/.cache/airunway/uv-venv/bin/uv lock

@@ -20,7 +20,7 @@ test: ## Set up everything and run every check and test (this is what CI runs)
 
 ##@ Checks (need `make setup` once)
 
-check: lint typecheck imports generated pytest ## Lint, type checks, import contracts, generated files, all tests
+check: lint typecheck imports generated pytest web ## Lint, type checks, import contracts, generated files, all tests
 
 lint: ## ruff lint and format check
 	$(VENV)/ruff check src tests bench
@@ -42,6 +42,12 @@ pytest: ## All tests; pytest's exit 5 (no tests collected) is a failure, not a p
 	@rc=0; $(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make: pytest collected no tests: failing on purpose" >&2; exit 1; fi; \
 	exit $$rc
+
+web: ## Web UI: build (client drift check, type checks), Vitest, browser tests on the real stack
+	npm run --silent build >/dev/null
+	npm run --silent typecheck
+	npm run --silent test
+	npm run --silent e2e
 
 test-unit: ## Unit tests only (no control plane)
 	$(VENV)/pytest tests/unit
@@ -84,6 +90,9 @@ bench-controller: ## Selection time for N ModelDeployments, admission latency, c
 bench-backend: ## Deployment list under 50 concurrent clients over N ModelDeployments: p50/p99, req/s, RSS (ARGS="--n 1000")
 	$(VENV)/python bench/backend/bench.py $(ARGS)
 
+bench-web: ## Initial JS gzipped and the Deployments page with N ModelDeployments in Chromium (ARGS="--n 1000")
+	npm run --silent bench -- $(ARGS)
+
 ##@ Help
 
 help: ## Show this help
@@ -91,4 +100,4 @@ help: ## Show this help
 	/^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } \
 	/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller bench-backend help
+.PHONY: run test check lint typecheck imports generated pytest web bench-web test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller bench-backend help

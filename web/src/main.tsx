@@ -1,22 +1,23 @@
 /** Entry: providers, the unreachable-backend banner and the code-split routes. */
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Component, StrictMode, Suspense, lazy, useEffect, type ReactNode } from "react";
+import { Component, StrictMode, Suspense, useEffect, useRef, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { Layout } from "./components/Layout";
 import { ToastProvider } from "./components/Toast";
 import { Alert, Button, Spinner } from "./components/ui";
-import { api, ApiError, isUnreachable } from "./lib/api";
+import { api, ApiError, isUnreachable, unwrap } from "./lib/api";
 import { AuthProvider, ProtectedRoute, consumeFragmentToken } from "./lib/auth";
+import { lazyPage, preloadPages } from "./lib/lazyPage";
 import { setUnreachable, useUnreachable } from "./lib/reachability";
 import "./styles.css";
 
-const ModelsPage = lazy(() => import("./pages/ModelsPage"));
-const DeployPage = lazy(() => import("./pages/DeployPage"));
-const DeploymentsPage = lazy(() => import("./pages/DeploymentsPage"));
-const DeploymentDetailsPage = lazy(() => import("./pages/DeploymentDetailsPage"));
-const SettingsPage = lazy(() => import("./pages/SettingsPage"));
-const LoginPage = lazy(() => import("./pages/LoginPage"));
+const ModelsPage = lazyPage(() => import("./pages/ModelsPage"));
+const DeployPage = lazyPage(() => import("./pages/DeployPage"));
+const DeploymentsPage = lazyPage(() => import("./pages/DeploymentsPage"));
+const DeploymentDetailsPage = lazyPage(() => import("./pages/DeploymentDetailsPage"));
+const SettingsPage = lazyPage(() => import("./pages/SettingsPage"));
+const LoginPage = lazyPage(() => import("./pages/LoginPage"));
 
 declare global {
   interface Window {
@@ -25,13 +26,19 @@ declare global {
 }
 
 const e2e = window.__E2E_TEST__ === true;
-const seen = (err: unknown) => setUnreachable(isUnreachable(err));
+/** An HTTP answer (even an error) proves the backend is there; only status 0 means it is not. */
+const seen = (err: unknown) => {
+  if (err instanceof ApiError) setUnreachable(isUnreachable(err));
+};
 const queryClient = new QueryClient({
   queryCache: new QueryCache({ onError: seen, onSuccess: () => setUnreachable(false) }),
   mutationCache: new MutationCache({ onError: seen }),
   defaultOptions: {
+    mutations: { networkMode: "always" },
     queries: {
       staleTime: e2e ? 0 : 5_000,
+      // The backend is often on localhost: ask it even when the browser thinks it is offline.
+      networkMode: "always",
       // 4xx answers are final and an unreachable backend is the banner's job; retry 5xx only.
       retry: (count, err) => !e2e && count < 3 && !(err instanceof ApiError && (err.unreachable || (err.status >= 400 && err.status < 500))),
     },
@@ -42,22 +49,26 @@ const queryClient = new QueryClient({
 function UnreachableBanner() {
   const down = useUnreachable();
   const client = useQueryClient();
+  const downAt = useRef(0);
+  if (down && downAt.current === 0) downAt.current = Date.now();
+  if (!down) downAt.current = 0;
   const health = useQuery({
     queryKey: ["health-probe"],
     queryFn: async () => {
-      const { response } = await api.GET("/api/health");
-      return response.ok;
+      await unwrap(api.GET("/api/health"));
+      return Date.now();
     },
     enabled: down,
     refetchInterval: 2_000,
     retry: false,
   });
   useEffect(() => {
-    if (down && health.data === true) {
+    // only an answer that arrived after the outage began counts as recovery
+    if (down && health.data !== undefined && health.data > downAt.current) {
       setUnreachable(false);
       void client.invalidateQueries();
     }
-  }, [down, health.data, health.dataUpdatedAt, client]);
+  }, [down, health.data, client]);
   if (!down) return null;
   return (
     <div role="alert" className="sticky top-0 z-50 bg-red-700 px-4 py-2 text-center text-sm font-medium text-white">
@@ -100,6 +111,7 @@ function Page({ children }: { children: ReactNode }) {
 }
 
 consumeFragmentToken();
+window.addEventListener("load", preloadPages, { once: true });
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

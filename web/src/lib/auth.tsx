@@ -37,9 +37,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setError("Session expired. Please login again.");
     };
     window.addEventListener("auth:changed", changed);
+    window.addEventListener("hashchange", consumeFragmentToken);
     window.addEventListener("auth:unauthorized", expired);
     return () => {
       window.removeEventListener("auth:changed", changed);
+      window.removeEventListener("hashchange", consumeFragmentToken);
       window.removeEventListener("auth:unauthorized", expired);
     };
   }, []);

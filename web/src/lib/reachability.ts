@@ -22,3 +22,21 @@ export function useUnreachable(): boolean {
     () => unreachable,
   );
 }
+
+export function isReachableNow(): boolean {
+  return !unreachable;
+}
+
+/** Resolves once the backend is marked reachable again (immediately if it is). */
+export function whenReachable(): Promise<void> {
+  if (!unreachable) return Promise.resolve();
+  return new Promise((resolve) => {
+    const l = () => {
+      if (!unreachable) {
+        listeners.delete(l);
+        resolve();
+      }
+    };
+    listeners.add(l);
+  });
+}

@@ -12,12 +12,12 @@ import { lazyPage, preloadPages } from "./lib/lazyPage";
 import { setUnreachable, useUnreachable } from "./lib/reachability";
 import "./styles.css";
 
-const ModelsPage = lazyPage(() => import("./pages/ModelsPage"));
-const DeployPage = lazyPage(() => import("./pages/DeployPage"));
-const DeploymentsPage = lazyPage(() => import("./pages/DeploymentsPage"));
-const DeploymentDetailsPage = lazyPage(() => import("./pages/DeploymentDetailsPage"));
-const SettingsPage = lazyPage(() => import("./pages/SettingsPage"));
-const LoginPage = lazyPage(() => import("./pages/LoginPage"));
+const ModelsPage = lazyPage(() => import("./pages/ModelsPage"), /^\/$/);
+const DeployPage = lazyPage(() => import("./pages/DeployPage"), /^\/deploy\//);
+const DeploymentsPage = lazyPage(() => import("./pages/DeploymentsPage"), /^\/deployments\/?$/);
+const DeploymentDetailsPage = lazyPage(() => import("./pages/DeploymentDetailsPage"), /^\/deployments\/[^/]+/);
+const SettingsPage = lazyPage(() => import("./pages/SettingsPage"), /^\/settings/);
+const LoginPage = lazyPage(() => import("./pages/LoginPage"), /^\/login/);
 
 declare global {
   interface Window {

@@ -48,7 +48,11 @@ export function usernameFromToken(token: string): string | null {
 export const api = createApiClient({
   baseUrl: import.meta.env.VITE_API_URL ?? "",
   getToken: () => tokenStore.get(),
-  onUnauthorized: () => window.dispatchEvent(new Event("auth:unauthorized")),
+  // Only a token that was sent and refused ends a session; without one, a 401 just means
+  // "log in" (the page may ask before it knows whether auth is on).
+  onUnauthorized: () => {
+    if (tokenStore.get()) window.dispatchEvent(new Event("auth:unauthorized"));
+  },
 });
 
 /** True when an error means the backend could not be reached at all. */

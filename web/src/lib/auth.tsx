@@ -67,16 +67,22 @@ export function useAuth(): AuthState {
   return ctx;
 }
 
+/**
+ * Renders the page at once, hidden until /api/settings says whether auth is on, so the page's
+ * code and data load in parallel with that answer instead of after it.
+ */
 export function ProtectedRoute({ children }: { children: ReactNode }) {
   const auth = useAuth();
   const location = useLocation();
-  if (auth.loading) {
-    return (
-      <div className="flex min-h-screen items-center justify-center gap-2" role="status">
-        <Spinner /> Loading...
-      </div>
-    );
-  }
-  if (auth.enabled && !auth.token) return <Navigate to="/login" replace state={{ from: location }} />;
-  return <>{children}</>;
+  if (!auth.loading && auth.enabled && !auth.token) return <Navigate to="/login" replace state={{ from: location }} />;
+  return (
+    <>
+      {auth.loading && (
+        <div className="flex min-h-screen items-center justify-center gap-2" role="status">
+          <Spinner /> Loading...
+        </div>
+      )}
+      <div hidden={auth.loading}>{children}</div>
+    </>
+  );
 }

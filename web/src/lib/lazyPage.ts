@@ -10,8 +10,13 @@ import { isReachableNow, setUnreachable, whenReachable } from "./reachability";
 type Loader = () => Promise<{ default: ComponentType }>;
 const loaders: Loader[] = [];
 
-export function lazyPage(load: Loader) {
+/**
+ * A lazily loaded page; when `path` matches the address the app starts on, its code is
+ * requested at once, in parallel with the settings call that decides about authentication.
+ */
+export function lazyPage(load: Loader, path?: RegExp) {
   loaders.push(load);
+  if (path?.test(window.location.pathname)) void load().catch(() => undefined);
   return lazy(async () => {
     try {
       return await load();
@@ -28,9 +33,11 @@ export function lazyPage(load: Loader) {
   });
 }
 
-/** Fetch every page's code once the browser is idle (not the manifest viewer). */
+/** Fetch every page's code a while after the first page, when idle (not the manifest viewer). */
 export function preloadPages(): void {
   const run = () => loaders.forEach((l) => void l().catch(() => undefined));
-  if ("requestIdleCallback" in window) window.requestIdleCallback(run, { timeout: 3000 });
-  else setTimeout(run, 1500);
+  setTimeout(() => {
+    if ("requestIdleCallback" in window) window.requestIdleCallback(run, { timeout: 5000 });
+    else run();
+  }, 4000);
 }

@@ -3,7 +3,6 @@ import type { Model, RuntimeStatus } from "@airunway/client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { GpuFit } from "../components/GpuFit";
 import { useToast } from "../components/Toast";
 import { Alert, Badge, Button, Card, PageHeader, Skeleton } from "../components/ui";
 import { ApiError, api, describeError, unwrap } from "../lib/api";
@@ -28,6 +27,7 @@ import { modelBillions, parseGb } from "../lib/models";
 import { useCapacity, useDetailedCapacity, useModels, useRuntimes } from "../lib/queries";
 import { Disclosure, NumberField, RadioGroup, Section, Switch, TextField } from "./deploy/Fields";
 import { Preview } from "./deploy/Preview";
+import { CapacityAlerts, ModelSummary } from "./deploy/Summary";
 import { StorageSection } from "./deploy/StorageSection";
 
 function useModel(id: string) {
@@ -183,27 +183,7 @@ function DeployForm({ model, runtimes }: { model: Model; runtimes: RuntimeStatus
       className="flex flex-col gap-4"
     >
       <PageHeader title="Deploy Model" subtitle={`Configure and deploy ${model.name}`} />
-      <Card>
-        <div className="flex flex-wrap items-start justify-between gap-2">
-          <div>
-            <p className="font-semibold">{model.name}</p>
-            <p className="font-mono text-xs text-slate-600 dark:text-slate-400">{model.id}</p>
-          </div>
-          <div className="flex gap-1">
-            {model.gated && <Badge tone="amber">Gated Model</Badge>}
-            <Badge tone="cyan">{model.size}</Badge>
-          </div>
-        </div>
-        <p className="mt-2 text-sm">{model.description}</p>
-        <div className="mt-2">
-          <GpuFit model={model} capacity={capacity.data} />
-        </div>
-        <div className="mt-2 flex flex-wrap gap-1">
-          {model.supportedEngines.map((e) => (
-            <Badge key={e}>{engineName(e)}</Badge>
-          ))}
-        </div>
-      </Card>
+      <ModelSummary model={model} capacity={capacity.data} />
 
       {model.gated && (
         <Alert tone="warning" title="This model is gated on Hugging Face">
@@ -399,17 +379,7 @@ function DeployForm({ model, runtimes }: { model: Model; runtimes: RuntimeStatus
         </Section>
       )}
 
-      {warnings.map((w) =>
-        w.kind === "exceeds-node" ? (
-          <Alert key={w.kind} tone="error" title="Deployment exceeds available capacity">
-            Each instance needs {w.largestPod} GPUs but the largest node has {w.maxNode}. Lower the GPUs per replica.
-          </Alert>
-        ) : (
-          <Alert key={w.kind} tone="warning" title="Insufficient GPU capacity">
-            This deployment needs {w.total} GPUs but only {w.available} are available; some instances will wait for capacity.
-          </Alert>
-        ),
-      )}
+      <CapacityAlerts warnings={warnings} />
 
       <Section title="Manifest Preview">
         <Disclosure title="Show the ModelDeployment this creates" open={previewOpen} onToggle={setPreviewOpen}>

@@ -41,7 +41,7 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
     || fail "step 'apt-get install chromium' failed"
 fi
-step "installing the locked Node packages (npm ci)"
+step "installing or reusing the locked Node packages (npm ci when package-lock.json changed)"
 LOCK_STAMP=node_modules/.airunway-lock.sha256
 if [ ! -f "$LOCK_STAMP" ] || ! sha256sum --check --status "$LOCK_STAMP"; then
   npm ci --no-audit --no-fund --loglevel=error || fail "step 'npm ci' failed (is package-lock.json current? run: npm install)"

@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   }
   const t0 = Date.now();
   const { info, stop } = await startStack();
-  console.log(`stack up in ${((Date.now() - t0) / 1000).toFixed(0)}s (cluster ${info.cluster}, logs ${info.logs})`);
+  console.log(`\nstack up in ${((Date.now() - t0) / 1000).toFixed(0)}s (cluster ${info.cluster}, logs ${info.logs})`);
   const browser = await launch();
   let failed = 1;
   try {

@@ -76,6 +76,41 @@ function Manifest({ name, namespace }: { name: string; namespace: string }) {
   );
 }
 
+interface Volume {
+  name?: string;
+  purpose?: string;
+  mountPath?: string;
+  readOnly?: boolean;
+  size?: string;
+  claimName?: string;
+  storageClassName?: string;
+  accessMode?: string;
+}
+
+const PURPOSES: Record<string, string> = { modelCache: "Model Cache", compilationCache: "Compilation Cache", custom: "Custom" };
+
+function StorageCard({ storage }: { storage: DeploymentStatus["storage"] }) {
+  const volumes = ((storage as { volumes?: Volume[] } | null | undefined)?.volumes ?? []) as Volume[];
+  if (volumes.length === 0) return null;
+  return (
+    <Card title="Storage">
+      <ul className="space-y-2 text-sm">
+        {volumes.map((v) => (
+          <li key={v.name} className="flex flex-wrap items-center gap-2">
+            <span className="font-medium">{v.name}</span>
+            <Badge tone="purple">{PURPOSES[v.purpose ?? "custom"] ?? v.purpose}</Badge>
+            {v.readOnly && <Badge>Read Only</Badge>}
+            <code className="font-mono text-xs">{v.mountPath ?? (v.purpose === "modelCache" ? "/model-cache" : v.purpose === "compilationCache" ? "/compilation-cache" : "")}</code>
+            <span className="text-slate-600 dark:text-slate-400">
+              {v.size ? `New disk · ${v.size}${v.storageClassName ? ` · ${v.storageClassName}` : ""}` : `Existing disk · ${v.claimName ?? ""}`}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
 const TAB = "rounded-md px-3 py-1.5 text-sm font-medium data-[state=active]:bg-cyan-100 data-[state=active]:text-cyan-950 dark:data-[state=active]:bg-cyan-900 dark:data-[state=active]:text-cyan-50";
 
 export default function DeploymentDetailsPage() {
@@ -163,6 +198,7 @@ export default function DeploymentDetailsPage() {
         </Card>
       </div>
       {d.phase === "Pending" && <PendingReasons d={d} />}
+      <StorageCard storage={d.storage} />
       <Card title="Conditions">
         {conditions.length === 0 ? (
           <p className="text-sm">No conditions reported yet.</p>

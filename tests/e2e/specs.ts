@@ -67,6 +67,10 @@ export const cases: TestCase[] = [
       await fillDeployForm(page, "e2e-qwen", stack.namespace);
       await page.getByRole("button", { name: /Show the ModelDeployment/ }).click();
       await page.getByTestId("manifest-yaml").filter({ hasText: "name: e2e-qwen" }).waitFor();
+      await page.getByTestId("estimate").filter({ hasText: "tok/s per chat" }).waitFor();
+      await page.getByLabel("Model Weights Precision").selectOption("fp8");
+      await page.getByTestId("manifest-yaml").filter({ hasText: "quantization: fp8" }).waitFor();
+      await page.getByLabel("Model Weights Precision").selectOption("default");
       await axe(page, "Deploy");
       await page.getByRole("button", { name: "Deploy Model" }).click();
       await page.waitForURL(/\/deployments$/);
@@ -141,16 +145,21 @@ export const cases: TestCase[] = [
     async fn({ page, context }) {
       await page.goto("/deployments");
       await see(page, "Manage your model deployments");
-      for (const next of ["Settings", "Deployments"]) {
+      // Settings' code is not loaded yet (pages are fetched a few seconds after the first one):
+      // it waits for the backend, then loads (reloading the page if the browser remembers the
+      // failure); Deployments' code is loaded, so only its data waits.
+      for (const [next, shown] of [
+        ["Settings", "Cluster Status"],
+        ["Deployments", "Manage your model deployments"],
+      ]) {
         await context.setOffline(true);
         await page.getByRole("link", { name: next, exact: true }).click();
         const banner = page.getByRole("alert").filter({ hasText: "Retrying automatically" });
         await banner.waitFor({ timeout: 30_000 });
         await context.setOffline(false);
         await banner.waitFor({ state: "hidden", timeout: 15_000 });
+        await see(page, shown, 30_000);
       }
-      await page.getByRole("link", { name: "Settings", exact: true }).click();
-      await see(page, "Cluster Status");
     },
   },
   {
@@ -176,11 +185,10 @@ export const cases: TestCase[] = [
       await see(page, "You do not have permission to view this deployment");
       await see(page, /FORBIDDEN, HTTP 403/);
       // a token the cluster does not accept ends the session
+      // (the magic link lands on the catalogue, whose first call is refused: back to /login)
       await page.goto(`${base}/login#token=not-a-valid-token`);
-      await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-      await page.goto(`${base}/deployments`);
-      await page.waitForURL(/\/login$/);
       await see(page, "Session expired. Please login again.");
+      await page.waitForURL(/\/login$/);
     },
   },
 ];

@@ -147,6 +147,13 @@ describe("buildConfig", () => {
     expect(c).toMatchObject({ provider: "kaito", engine: "llamacpp", modelSource: "premade", premadeModel: "llama3.2:1b", computeType: "cpu" });
     expect(c.resources).toBeUndefined();
   });
+  it("turns FP8 choices into engine arguments for vLLM and SGLang only", () => {
+    expect(buildConfig({ ...base, weightPrecision: "fp8", kvPrecision: "fp8" }, model).engineArgs).toEqual({ quantization: "fp8", "kv-cache-dtype": "fp8" });
+    expect(buildConfig({ ...base, kvPrecision: "fp8" }, model).engineArgs).toEqual({ "kv-cache-dtype": "fp8" });
+    expect(buildConfig(base, model).engineArgs).toBeUndefined();
+    const premade = buildConfig({ ...base, runtime: "kaito", weightPrecision: "fp8" }, { id: "kaito/llama3.2-1b", supportedEngines: ["llamacpp"] });
+    expect(premade.engineArgs).toBeUndefined();
+  });
   it("sends disaggregated workers", () => {
     const c = buildConfig({ ...base, runtime: "dynamo", mode: "disaggregated", prefillGpus: 2, decodeReplicas: 3 }, model);
     expect(c).toMatchObject({ mode: "disaggregated", prefillGpus: 2, decodeReplicas: 3 });

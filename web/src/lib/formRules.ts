@@ -144,6 +144,9 @@ export interface FormState {
   contextLength: string;
   hfTokenSecret: string;
   volumes: VolumeForm[];
+  /** Precision of the weights and of the KV cache; FP8 becomes engine arguments (vLLM, SGLang). */
+  weightPrecision?: "default" | "fp8";
+  kvPrecision?: "default" | "fp8";
 }
 
 export const IMAGES = {
@@ -284,6 +287,13 @@ export function buildConfig(state: FormState, model: ModelForConfig): Deployment
     config.modelSource = "vllm";
     config.imageRef = state.imageChoice === "custom" ? state.customImage.trim() : IMAGES[state.imageChoice];
     config.resources = { gpu: Math.max(1, state.gpusPerReplica) };
+  }
+  const fp8Engine = config.engine === "vllm" || config.engine === "sglang";
+  if (fp8Engine && (state.weightPrecision === "fp8" || state.kvPrecision === "fp8")) {
+    config.engineArgs = {
+      ...(state.weightPrecision === "fp8" ? { quantization: "fp8" } : {}),
+      ...(state.kvPrecision === "fp8" ? { "kv-cache-dtype": "fp8" } : {}),
+    };
   }
   if (state.volumes.length) {
     config.storage = {

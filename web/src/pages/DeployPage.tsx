@@ -1,6 +1,6 @@
 /** Deploy a model (§16.6): one page of sections, validated inline, with a live manifest preview. */
 import type { Model, RuntimeStatus } from "@airunway/client";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useToast } from "../components/Toast";
@@ -24,30 +24,14 @@ import {
   type FormState,
 } from "../lib/formRules";
 import { modelBillions, parseGb } from "../lib/models";
-import { useCapacity, useDetailedCapacity, useModels, useRuntimes } from "../lib/queries";
+import { useCapacity, useDetailedCapacity, useRuntimes } from "../lib/queries";
 import { Disclosure, NumberField, RadioGroup, Section, Switch, TextField } from "./deploy/Fields";
 import { Preview } from "./deploy/Preview";
 import { CapacityAlerts, ModelSummary } from "./deploy/Summary";
+import { useModel, runtimeBadge } from "./deploy/model";
+import { PrecisionSection, fp8Blocked } from "./deploy/Precision";
+import { useThroughput } from "../components/Throughput";
 import { StorageSection } from "./deploy/StorageSection";
-
-function useModel(id: string) {
-  const list = useModels();
-  const found = list.data?.models.find((m) => m.id === id);
-  const single = useQuery({
-    queryKey: ["model", id],
-    queryFn: () => unwrap(api.GET("/api/models/{model_id}", { params: { path: { model_id: id } } })),
-    enabled: list.isFetched && !found,
-    retry: false,
-  });
-  return { model: found ?? single.data, loading: list.isPending || (!found && single.isPending && single.fetchStatus !== "idle"), error: single.error };
-}
-
-function runtimeBadge(r: RuntimeStatus, compatible: boolean) {
-  if (!compatible) return <Badge tone="neutral">Not Compatible</Badge>;
-  if (!r.installed) return <Badge tone="red">Not Installed</Badge>;
-  if (!isReady(r)) return <Badge tone="amber">Not Ready</Badge>;
-  return <Badge tone="green">{r.requiresCrd ? "Installed" : "Registered"}</Badge>;
-}
 
 export default function DeployPage() {
   const { modelId = "" } = useParams();
@@ -104,6 +88,8 @@ function DeployForm({ model, runtimes }: { model: Model; runtimes: RuntimeStatus
       contextLength: "",
       hfTokenSecret: "",
       volumes: [],
+      weightPrecision: "default",
+      kvPrecision: "default",
     };
   });
   const [gpuTouched, setGpuTouched] = useState(false);
@@ -155,6 +141,13 @@ function DeployForm({ model, runtimes }: { model: Model; runtimes: RuntimeStatus
     },
   });
 
+  const precisionShown = !premade && modelBillions(model) !== null && (detailed.data?.nodePools ?? []).some((p) => p.gpuModel);
+  const estimate = useThroughput(model, precisionShown, {
+    quantization: state.weightPrecision === "fp8" ? "fp8" : undefined,
+    kvCacheDtype: state.kvPrecision === "fp8" ? "fp8" : undefined,
+    tpSize: Math.max(1, state.gpusPerReplica || 1),
+  }).data;
+  const blocked = precisionShown && fp8Blocked(state.weightPrecision ?? "default", state.kvPrecision ?? "default", estimate);
   const notReady = runtime && !isReady(runtime);
   const submit = () => {
     if (!valid) {
@@ -163,7 +156,7 @@ function DeployForm({ model, runtimes }: { model: Model; runtimes: RuntimeStatus
     }
     create.mutate();
   };
-  const label = create.isPending ? "Deploying..." : notReady ? (runtime?.installed ? "Runtime Not Ready" : "Runtime Not Installed") : "Deploy Model";
+  const label = create.isPending ? "Deploying..." : blocked ? "FP8 Not Supported on This GPU" : notReady ? (runtime?.installed ? "Runtime Not Ready" : "Runtime Not Installed") : "Deploy Model";
   const warnings =
     detailed.data && !(kaito && state.computeType === "cpu")
       ? capacityWarnings({ ...state, gpusPerReplica: state.gpusPerReplica || 0 }, { availableGpus: detailed.data.availableGpus, maxNodeGpuCapacity: detailed.data.maxNodeGpuCapacity })
@@ -336,6 +329,16 @@ function DeployForm({ model, runtimes }: { model: Model; runtimes: RuntimeStatus
         </Section>
       )}
 
+      {precisionShown && (
+        <PrecisionSection
+          gpus={state.gpusPerReplica}
+          weights={state.weightPrecision ?? "default"}
+          kv={state.kvPrecision ?? "default"}
+          estimate={estimate}
+          onChange={(weightPrecision, kvPrecision) => set({ weightPrecision, kvPrecision })}
+        />
+      )}
+
       {state.runtime === "dynamo" && <StorageSection namespace={state.namespace} volumes={state.volumes} errors={shown} onChange={(volumes) => set({ volumes })} />}
 
       {directVllm && (
@@ -391,7 +394,7 @@ function DeployForm({ model, runtimes }: { model: Model; runtimes: RuntimeStatus
         <Link to="/" className="rounded-md border border-slate-300 px-3 py-2 text-sm dark:border-slate-600">
           Cancel
         </Link>
-        <Button type="submit" disabled={create.isPending || !!notReady}>
+        <Button type="submit" disabled={create.isPending || !!notReady || blocked}>
           {label}
         </Button>
       </div>

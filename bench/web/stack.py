@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
 import uuid
 from pathlib import Path
@@ -74,7 +75,10 @@ async def main(info: Path, n: int) -> None:
         if not sys.stdin.read(1):
             stop.set()
 
-    asyncio.get_running_loop().add_reader(sys.stdin.fileno(), stdin_closed)
+    loop = asyncio.get_running_loop()
+    loop.add_reader(sys.stdin.fileno(), stdin_closed)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     try:
         await cluster.up()
         kube = cluster.connect("bench-web")

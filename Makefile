@@ -20,7 +20,7 @@ test: ## Set up everything and run every check and test (this is what CI runs)
 
 ##@ Checks (need `make setup` once)
 
-check: lint typecheck imports generated pytest ## Lint, type checks, import contracts, generated files, all tests
+check: lint typecheck imports generated pytest web ## Lint, type checks, import contracts, generated files, all tests
 
 lint: ## ruff lint and format check
 	$(VENV)/ruff check src tests bench
@@ -36,11 +36,18 @@ generated: ## Fail when a generated file (CRDs) differs from what its generator 
 	$(VENV)/python -m airunway.api.crdgen --check
 	$(VENV)/python -m airunway.deploygen --check
 	$(VENV)/python -m airunway.backend.openapi --check
+	npm run --silent check:generated
 
 pytest: ## All tests; pytest's exit 5 (no tests collected) is a failure, not a pass
 	@rc=0; $(VENV)/pytest -n $(PYTEST_WORKERS) --dist loadfile || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make: pytest collected no tests: failing on purpose" >&2; exit 1; fi; \
 	exit $$rc
+
+web: ## Web UI: build (client drift check, type checks), Vitest, browser tests on the real stack
+	npm run --silent build >/dev/null
+	npm run --silent typecheck
+	npm run --silent test
+	npm run --silent e2e
 
 test-unit: ## Unit tests only (no control plane)
 	$(VENV)/pytest tests/unit
@@ -61,6 +68,7 @@ generate: ## Regenerate deploy/ (CRDs from the pydantic models, RBAC and manifes
 	$(VENV)/python -m airunway.api.crdgen
 	$(VENV)/python -m airunway.deploygen
 	$(VENV)/python -m airunway.backend.openapi
+	npm run --silent generate
 
 lock: ## Re-resolve uv.lock after changing dependencies in pyproject.toml
 	$(HOME)/.cache/airunway/uv-venv/bin/uv lock
@@ -85,6 +93,9 @@ bench-e2e: ## N vLLM ModelDeployments to Running vs a bare client, upstream stat
 bench-backend: ## Deployment list under 50 concurrent clients over N ModelDeployments: p50/p99, req/s, RSS (ARGS="--n 1000")
 	$(VENV)/python bench/backend/bench.py $(ARGS)
 
+bench-web: ## Initial JS gzipped and the Deployments page with N ModelDeployments in Chromium (ARGS="--n 1000")
+	npm run --silent bench -- $(ARGS)
+
 ##@ Help
 
 help: ## Show this help
@@ -92,4 +103,4 @@ help: ## Show this help
 	/^[a-zA-Z_-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } \
 	/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
 
-.PHONY: run test check lint typecheck imports generated pytest test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller bench-e2e bench-backend help
+.PHONY: run test check lint typecheck imports generated pytest web bench-web test-unit test-cluster setup format generate lock cluster-up cluster-down bench-devcluster bench-controller bench-e2e bench-backend help

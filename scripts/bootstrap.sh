@@ -29,3 +29,23 @@ UV_PYTHON=python3.11 UV_PYTHON_DOWNLOADS=never "$UV" sync --locked --quiet \
 
 step "building or reusing the control-plane binaries (first time: several minutes)"
 .venv/bin/airunway dev build
+
+# The web UI and its browser tests: Node packages from the lock, Debian's Chromium (driven by
+# playwright-core through its executable path; nothing else downloads browsers), and the UI
+# build in web/dist, which the backend serves.
+command -v npm >/dev/null || fail "step 'find node': Node >= 20 with npm is not on PATH (the web UI is built with it)"
+if [ ! -x /usr/bin/chromium ]; then
+  step "installing Debian's chromium (headless browser tests of the web UI)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null || fail "step 'apt-get update' failed"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
+    || fail "step 'apt-get install chromium' failed"
+fi
+step "installing or reusing the locked Node packages (npm ci when package-lock.json changed)"
+LOCK_STAMP=node_modules/.airunway-lock.sha256
+if [ ! -f "$LOCK_STAMP" ] || ! sha256sum --check --status "$LOCK_STAMP"; then
+  npm ci --no-audit --no-fund --loglevel=error || fail "step 'npm ci' failed (is package-lock.json current? run: npm install)"
+  sha256sum package-lock.json > "$LOCK_STAMP"
+fi
+step "building the web UI into web/dist"
+npm run --silent build >/dev/null || fail "step 'npm run build' (client drift check, type checks, vite build) failed"

@@ -122,7 +122,8 @@ def playground(name: str = NAME, profile: str = PROFILE) -> None:
             "  kubectl get nodes -L nvidia.com/gpu.product,nvidia.com/gpu.count\n"
             "  kubectl apply -f examples/  # ModelDeployments, validated by the webhook\n"
             "  kubectl get modeldeployments -A\n"
-            "  curl http://localhost:3001/api/deployments  # the REST API (and the web UI)\n"
+            "  curl http://localhost:3001/api/deployments  # the REST API\n"
+            "  open http://localhost:3001                   # the web UI\n"
             "Press Ctrl-C to stop."
         )
         stop = asyncio.Event()

@@ -1,0 +1,113 @@
+/**
+ * A small test runner over playwright-core: Debian's Chromium by executable path, one fresh
+ * browser context per test, no retries, and on failure the trace and a screenshot kept under
+ * tests/e2e/artifacts/<test>/ (open a trace with `npx playwright-core show-trace FILE`).
+ */
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+export interface StackInfo {
+  cluster: string;
+  kubeconfig: string;
+  logs: string;
+  baseUrl: string;
+  authBaseUrl: string;
+  namespace: string;
+  deployerToken: string;
+  nobodyToken: string;
+}
+
+export interface TestContext {
+  page: Page;
+  context: BrowserContext;
+  stack: StackInfo;
+}
+
+export interface TestCase {
+  name: string;
+  fn: (t: TestContext) => Promise<void>;
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+}
+
+/** Wait until `text` is visible on the page (exact substring; first match). */
+export async function see(page: Page, text: string | RegExp, timeout = 15_000): Promise<void> {
+  await page.getByText(text).first().waitFor({ state: "visible", timeout });
+}
+
+/** Fail unless axe-core finds no serious or critical violation on the page, in both themes. */
+export async function axe(page: Page, where: string): Promise<void> {
+  // evaluated through the DevTools protocol: the backend's CSP forbids injected <script> tags
+  await page.evaluate(AXE_SOURCE);
+  const problems: string[] = [];
+  for (const dark of [false, true]) {
+    await page.evaluate((d) => document.documentElement.classList.toggle("dark", d), dark);
+    const violations = await page.evaluate(async () => {
+      const result = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe.run(document, { resultTypes: ["violations"] });
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} [${(n.failureSummary ?? "").replace(/\s+/g, " ").slice(0, 160)}]`) }));
+    });
+    for (const v of violations) {
+      if (v.impact === "serious" || v.impact === "critical") {
+        problems.push(`${dark ? "dark" : "light"}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(", ")}`);
+      }
+    }
+  }
+  await page.evaluate(() => document.documentElement.classList.toggle("dark", localStorage.getItem("airunway_theme") === "dark"));
+  if (problems.length) throw new Error(`accessibility violations on ${where}:\n  ${problems.join("\n  ")}`);
+}
+
+/** A JSON call to the real backend from the test itself (set-up and checks, never a mock). */
+export async function apiCall<T>(stack: StackInfo, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const base = token ? stack.authBaseUrl : stack.baseUrl;
+  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: r.status, body: (await r.json()) as T };
+}
+
+export async function runAll(browser: Browser, stack: StackInfo, cases: TestCase[], only?: string): Promise<number> {
+  const root = join(import.meta.dirname, "artifacts");
+  rmSync(root, { recursive: true, force: true });
+  let failed = 0;
+  for (const tc of cases) {
+    if (only && !tc.name.includes(only)) continue;
+    const context = await browser.newContext({ baseURL: stack.baseUrl, viewport: { width: 1400, height: 900 }, reducedMotion: "reduce" });
+    await context.addInitScript(() => {
+      (window as unknown as { __E2E_TEST__: boolean }).__E2E_TEST__ = true;
+    });
+    await context.tracing.start({ screenshots: true, snapshots: true });
+    const page = await context.newPage();
+    const started = Date.now();
+    try {
+      await tc.fn({ page, context, stack });
+      await context.tracing.stop();
+      console.log(`  ok    ${tc.name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    } catch (err) {
+      failed++;
+      const dir = join(root, tc.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase());
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, "failure.png"), fullPage: true }).catch(() => undefined);
+      await context.tracing.stop({ path: join(dir, "trace.zip") }).catch(() => undefined);
+      console.log(`  FAIL  ${tc.name} (${((Date.now() - started) / 1000).toFixed(1)}s)\n${indent(String(err instanceof Error ? err.stack ?? err.message : err))}\n        artifacts: ${dir}`);
+    } finally {
+      await context.close();
+    }
+  }
+  return failed;
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .slice(0, 12)
+    .map((l) => `        ${l}`)
+    .join("\n");
+}

@@ -135,7 +135,7 @@ export interface paths {
          * List Deployments
          * @description Deployments in ``namespace``, or in every namespace the caller may list, newest first.
          *
-         *     Serialized here once (the hot route of the UI) rather than validated again by FastAPI.
+         *     The UI's hot route: each page is rendered (and compressed) once per shared read.
          */
         get: operations["deployments-list"];
         put?: never;
@@ -463,7 +463,10 @@ export interface paths {
         };
         /**
          * Gpu Throughput
-         * @description Estimated decode speed of a model size on the cluster's best-known GPU pool.
+         * @description Estimated decode speed of a model on the cluster's best-known GPU pool.
+         *
+         *     With ``modelId`` the model's Hugging Face ``config.json`` sizes the KV cache, which gives
+         *     the concurrent sequences and the aggregate speed.
          */
         get: operations["installation-gpu-throughput"];
         put?: never;
@@ -4457,7 +4460,9 @@ export interface operations {
                 gpuModel?: string | null;
                 tpSize?: number | null;
             };
-            header?: never;
+            header?: {
+                "X-HF-Token"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

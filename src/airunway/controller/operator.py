@@ -13,6 +13,7 @@ leader.  Losing the Lease ends the process so that its supervisor restarts it as
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
@@ -235,20 +236,51 @@ class Controller:
                 for key in list(self.store.deployments):
                     self.queue.add(key)
 
+        seen: dict[tuple[str, str], str] = {}
+
         @kopf.on.event(GATEWAY_GROUP, "v1", "gateways", registry=registry)
-        async def gateway_event(**_: Any) -> None:  # noqa: ANN401
-            # a Gateway appearing (after NoGateway) or changing address or listeners
-            for key in list(self.store.deployments):
-                self.queue.add(key)
+        async def gateway_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
+            # a Gateway appearing (after NoGateway), going, or changing address or listeners;
+            # not its route counts, which every route we apply changes (that would re-reconcile
+            # every deployment after each route write)
+            if not _gateway_changed(seen, event, body):
+                return
+            for md_key in list(self.store.deployments):
+                self.queue.add(md_key)
 
         for api, kind in (POOL, ROUTE):
             group, _, version = api.rpartition("/")
 
             @kopf.on.event(group=group, version=version, kind=kind, registry=registry)
             async def owned_event(body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
-                for ref in body.metadata.get("ownerReferences") or []:
-                    if ref.get("kind") == MODEL_DEPLOYMENT_KIND and ref.get("controller"):
-                        self.queue.add((str(body.metadata.namespace), str(ref.get("name"))))
+                for key in _owners(body):
+                    self.queue.add(key)
+
+
+def _owners(body: kopf.Body) -> list[MDKey]:
+    """The ModelDeployment that controls an object, if any."""
+    return [
+        (str(body.metadata.namespace), str(ref.get("name")))
+        for ref in body.metadata.get("ownerReferences") or []
+        if ref.get("kind") == MODEL_DEPLOYMENT_KIND and ref.get("controller")
+    ]
+
+
+def _gateway_changed(
+    seen: dict[tuple[str, str], str], event: kopf.RawEvent, body: kopf.Body
+) -> bool:
+    """Whether a Gateway event changes what deployments use: existence, spec or addresses."""
+    key = (str(body.metadata.namespace), str(body.metadata.name))
+    status = body.get("status") or {}
+    relevant = json.dumps(
+        [event.get("type") == "DELETED", body.get("spec"), status.get("addresses")],
+        sort_keys=True,
+        default=str,
+    )
+    if seen.get(key) == relevant:
+        return False
+    seen[key] = relevant
+    return True
 
 
 def gateway_config(settings: ControllerSettings) -> GatewayConfig:

@@ -50,7 +50,9 @@ export const cases: TestCase[] = [
     async fn({ page }) {
       await page.goto("/settings");
       await see(page, "Cluster Status");
-      await see(page, /2 of 2/);
+      // five providers register; Dynamo and KubeRay stay not ready: this stack installs only the
+      // KAITO upstream CRDs (tests/e2e/stack.py), and a provider is ready only with its CRD
+      await see(page, /3 of 5/);
       await axe(page, "Settings (General)");
       await page.getByRole("tab", { name: "Runtimes" }).click();
       await page.getByTestId("runtime-card").nth(1).waitFor();

@@ -149,6 +149,29 @@ export interface FormState {
   kvPrecision?: "default" | "fp8";
 }
 
+/** The form's starting values, other than what depends on the model and the runtimes. */
+export function formDefaults(): Omit<FormState, "name" | "namespace" | "runtime" | "engine"> {
+  return {
+    mode: "aggregated",
+    replicas: 1,
+    gpusPerReplica: 1,
+    prefillReplicas: 1,
+    prefillGpus: 1,
+    decodeReplicas: 1,
+    decodeGpus: 1,
+    routerMode: "default",
+    computeType: "cpu",
+    imageChoice: "nightly",
+    customImage: "",
+    enforceEager: true,
+    enablePrefixCaching: true,
+    trustRemoteCode: false,
+    contextLength: "",
+    hfTokenSecret: "",
+    volumes: [],
+  };
+}
+
 export const IMAGES = {
   nightly: "vllm/vllm-openai:cu130-nightly",
   stable: "vllm/vllm-openai:latest",

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import httpx2
 from lightkube import AsyncClient, KubeConfig
 from lightkube.config.models import User
 from lightkube.core.exceptions import LoadResourceError
@@ -62,6 +63,18 @@ def _generic_class(group: str, version: str, kind: str, plural: str, *, namespac
     return cls
 
 
+#: The API server gives up on a request after its own --request-timeout (one minute by default);
+#: a shorter client timeout turns a busy server's slow answer into a spurious failure (the
+#: client library's default is 10 s).  Connecting is still bounded tightly.
+REQUEST_TIMEOUT = httpx2.Timeout(60.0, connect=10.0)
+
+
+def _client(config: Any, field_manager: str) -> AsyncClient:  # noqa: ANN401 - lightkube config
+    return AsyncClient(
+        config=config, field_manager=field_manager, trust_env=False, timeout=REQUEST_TIMEOUT
+    )
+
+
 class Kube:
     """An async Kubernetes client bound to one identity and one field manager."""
 
@@ -77,18 +90,14 @@ class Kube:
             raise NotFoundError(f"kubeconfig {path} has no current context")
         if token is not None:
             config = config._replace(user=User(token=token))
-        client = AsyncClient(config=config, field_manager=field_manager, trust_env=False)
-        return cls(client, field_manager)
+        return cls(_client(config, field_manager), field_manager)
 
     @classmethod
     def connect(cls, kubeconfig: Path | None, *, field_manager: str) -> Kube:
         """Connect with ``kubeconfig``, or in-cluster / ``$KUBECONFIG`` / ``~/.kube/config``."""
         if kubeconfig is not None:
             return cls.from_kubeconfig(kubeconfig, field_manager=field_manager)
-        client = AsyncClient(
-            config=KubeConfig.from_env(), field_manager=field_manager, trust_env=False
-        )
-        return cls(client, field_manager)
+        return cls(_client(KubeConfig.from_env(), field_manager), field_manager)
 
     def for_token(self, token: str, *, field_manager: str | None = None) -> Kube:
         """A client for the same API server (and CA) acting as ``token``'s user.
@@ -99,12 +108,8 @@ class Kube:
         config = self._client._client.config  # noqa: SLF001 - lightkube keeps its config here
         if config is None:
             raise NotFoundError("this client has no configuration to derive a token client from")
-        client = AsyncClient(
-            config=config._replace(user=User(token=token)),
-            field_manager=field_manager or self.field_manager,
-            trust_env=False,
-        )
-        return Kube(client, field_manager or self.field_manager)
+        manager = field_manager or self.field_manager
+        return Kube(_client(config._replace(user=User(token=token)), manager), manager)
 
     @property
     def context_name(self) -> str | None:

@@ -146,7 +146,9 @@ def converted() -> Iterator[None]:
             text = ""
         raise cls(text or str(exc), status=code) from exc
     except (httpx2.TransportError, httpx.TransportError, OSError) as exc:
-        raise UnavailableError(f"Kubernetes API unreachable: {exc}") from exc
+        # timeouts stringify to "": name the failure so the message says what happened
+        detail = str(exc) or type(exc).__name__
+        raise UnavailableError(f"Kubernetes API unreachable: {detail}") from exc
 
 
 @asynccontextmanager

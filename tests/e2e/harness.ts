@@ -4,6 +4,8 @@
  * tests/e2e/artifacts/<test>/ (open a trace with `npx playwright-core show-trace FILE`).
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -71,6 +73,59 @@ export async function apiCall<T>(stack: StackInfo, method: string, path: string,
   const base = token ? stack.authBaseUrl : stack.baseUrl;
   const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: r.status, body: (await r.json()) as T };
+}
+
+export interface LateAnswer {
+  /** The proxy's address: load the UI from here so that its API calls pass through it. */
+  url: string;
+  /** Resolves once the backend has answered the held request. */
+  held: Promise<void>;
+  /** Hand the held answer to the browser. */
+  release: () => void;
+  close: () => Promise<void>;
+}
+
+/**
+ * A pass-through proxy in front of the real backend that keeps the answer to the first request
+ * for `path` until released: the browser's request is really on the wire (sent before whatever
+ * the test does next) and its real answer arrives late.
+ */
+export async function lateAnswerProxy(target: string, path: RegExp): Promise<LateAnswer> {
+  let release = () => {};
+  let heldNow = () => {};
+  const gate = new Promise<void>((res) => (release = res));
+  const held = new Promise<void>((res) => (heldNow = res));
+  let first = true;
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const hold = first && path.test((req.url ?? "").split("?")[0]);
+    if (hold) first = false;
+    const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on("data", (c: Buffer) => chunks.push(c));
+      answer.on("end", () => {
+        if (hold) heldNow();
+        void (hold ? gate : Promise.resolve()).then(() => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(Buffer.concat(chunks));
+        });
+      });
+    });
+    out.on("error", () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    held,
+    release,
+    close: async () => {
+      release();
+      server.closeAllConnections();
+      await new Promise<void>((res) => server.close(() => res()));
+    },
+  };
 }
 
 export async function runAll(browser: Browser, stack: StackInfo, cases: TestCase[], only?: string): Promise<number> {

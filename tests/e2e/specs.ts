@@ -1,6 +1,6 @@
 /** The end-to-end cases: the UI in Chromium against the real backend, cluster and providers. */
 import type { Page } from "playwright-core";
-import { apiCall, axe, see, type StackInfo, type TestCase } from "./harness";
+import { apiCall, axe, lateAnswerProxy, see, type StackInfo, type TestCase } from "./harness";
 
 const QWEN = "/deploy/Qwen%2FQwen3-0.6B";
 
@@ -26,6 +26,19 @@ async function waitGone(stack: StackInfo, name: string, timeout = 60_000): Promi
 async function names(stack: StackInfo): Promise<string[]> {
   const r = await apiCall<{ deployments: { name: string }[] }>(stack, "GET", `/api/deployments?namespace=${stack.namespace}`);
   return r.body.deployments.map((d) => d.name);
+}
+
+/** Hold the first request for `url` until `release()`, then let it go out (into whatever
+ * network state the test has set by then). */
+async function holdRequest(page: Page, url: RegExp): Promise<() => void> {
+  let release = () => {};
+  const gate = new Promise<void>((res) => (release = res));
+  await page.route(url, async (route) => {
+    await gate;
+    // the page may have moved on meanwhile (a reload drops its requests): nothing to send
+    await route.continue().catch(() => undefined);
+  }, { times: 1 });
+  return release;
 }
 
 export const cases: TestCase[] = [
@@ -144,23 +157,42 @@ export const cases: TestCase[] = [
   },
   {
     name: "an unreachable backend shows a banner and the page recovers by itself",
-    async fn({ page, context }) {
-      await page.goto("/deployments");
-      await see(page, "Manage your model deployments");
-      // Settings' code is not loaded yet (pages are fetched a few seconds after the first one):
-      // it waits for the backend, then loads (reloading the page if the browser remembers the
-      // failure); Deployments' code is loaded, so only its data waits.
-      for (const [next, shown] of [
-        ["Settings", "Cluster Status"],
-        ["Deployments", "Manage your model deployments"],
-      ]) {
-        await context.setOffline(true);
-        await page.getByRole("link", { name: next, exact: true }).click();
+    async fn({ page, context, stack }) {
+      // Known states, whatever the machine's speed: the Settings page's code is held until the
+      // browser is offline (so it fails to load, whether or not the background prefetch had
+      // asked for it already), and the first cluster-status call is still on the wire when
+      // the outage begins, its real answer handed over only once the banner shows.
+      const proxy = await lateAnswerProxy(stack.baseUrl, /^\/api\/cluster\/status$/);
+      const settingsCode = /\/assets\/SettingsPage-[\w-]+\.js$/;
+      const releaseSettingsCode = await holdRequest(page, settingsCode);
+      try {
+        await page.goto(`${proxy.url}/deployments`);
+        await see(page, "Manage your model deployments");
+        await proxy.held;
         const banner = page.getByRole("alert").filter({ hasText: "Retrying automatically" });
-        await banner.waitFor({ timeout: 30_000 });
+        // Settings' code fails to load: the banner, then a reload once the backend answers.
+        await context.setOffline(true);
+        const codeFailed = page.waitForEvent("requestfailed", { predicate: (r) => settingsCode.test(r.url()), timeout: 15_000 });
+        await page.getByRole("link", { name: "Settings", exact: true }).click();
+        releaseSettingsCode();
+        await codeFailed;
+        await banner.waitFor({ timeout: 15_000 });
+        // an answer to a request sent before the outage does not end it
+        proxy.release();
+        await page.getByText("Connected", { exact: true }).first().waitFor({ timeout: 15_000 });
+        if (!(await banner.isVisible())) throw new Error("an answer to a request sent before the outage hid the banner");
         await context.setOffline(false);
         await banner.waitFor({ state: "hidden", timeout: 15_000 });
-        await see(page, shown, 30_000);
+        await see(page, "Cluster Status", 30_000);
+        // Deployments' code is loaded: only its data fails, and is fetched again on recovery.
+        await context.setOffline(true);
+        await page.getByRole("link", { name: "Deployments", exact: true }).click();
+        await banner.waitFor({ timeout: 15_000 });
+        await context.setOffline(false);
+        await banner.waitFor({ state: "hidden", timeout: 15_000 });
+        await see(page, "Manage your model deployments", 30_000);
+      } finally {
+        await proxy.close();
       }
     },
   },

@@ -1,15 +1,15 @@
 /** Entry: providers, the unreachable-backend banner and the code-split routes. */
-import { MutationCache, QueryCache, QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Component, StrictMode, Suspense, useEffect, useRef, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { Layout } from "./components/Layout";
 import { ToastProvider } from "./components/Toast";
 import { Alert, Button, Spinner } from "./components/ui";
-import { api, ApiError, isUnreachable, unwrap } from "./lib/api";
+import { api, ApiError, unwrap } from "./lib/api";
 import { AuthProvider, ProtectedRoute, consumeFragmentToken } from "./lib/auth";
 import { lazyPage, preloadPages } from "./lib/lazyPage";
-import { setUnreachable, useUnreachable } from "./lib/reachability";
+import { useUnreachable } from "./lib/reachability";
 import "./styles.css";
 
 const ModelsPage = lazyPage(() => import("./pages/ModelsPage"), /^\/$/);
@@ -26,13 +26,9 @@ declare global {
 }
 
 const e2e = window.__E2E_TEST__ === true;
-/** An HTTP answer (even an error) proves the backend is there; only status 0 means it is not. */
-const seen = (err: unknown) => {
-  if (err instanceof ApiError) setUnreachable(isUnreachable(err));
-};
+// Whether the backend answers is tracked per request by the API client (lib/api.ts), so that
+// an answer to a request sent before an outage cannot end it; the caches here stay out of it.
 const queryClient = new QueryClient({
-  queryCache: new QueryCache({ onError: seen, onSuccess: () => setUnreachable(false) }),
-  mutationCache: new MutationCache({ onError: seen }),
   defaultOptions: {
     mutations: { networkMode: "always" },
     queries: {
@@ -49,26 +45,13 @@ const queryClient = new QueryClient({
 function UnreachableBanner() {
   const down = useUnreachable();
   const client = useQueryClient();
-  const downAt = useRef(0);
-  if (down && downAt.current === 0) downAt.current = Date.now();
-  if (!down) downAt.current = 0;
-  const health = useQuery({
-    queryKey: ["health-probe"],
-    queryFn: async () => {
-      await unwrap(api.GET("/api/health"));
-      return Date.now();
-    },
-    enabled: down,
-    refetchInterval: 2_000,
-    retry: false,
-  });
+  const wasDown = useRef(false);
+  // sent while down, so its answer (like any answer to a request sent since) ends the outage
+  useQuery({ queryKey: ["health-probe"], queryFn: () => unwrap(api.GET("/api/health")), enabled: down, refetchInterval: 2_000, retry: false });
   useEffect(() => {
-    // only an answer that arrived after the outage began counts as recovery
-    if (down && health.data !== undefined && health.data > downAt.current) {
-      setUnreachable(false);
-      void client.invalidateQueries();
-    }
-  }, [down, health.data, client]);
+    if (wasDown.current && !down) void client.invalidateQueries();
+    wasDown.current = down;
+  }, [down, client]);
   if (!down) return null;
   return (
     <div role="alert" className="sticky top-0 z-50 bg-red-700 px-4 py-2 text-center text-sm font-medium text-white">

@@ -3,6 +3,7 @@
  * Everything typed comes from @airunway/client (generated from the backend's OpenAPI).
  */
 import { ApiError, createApiClient, unwrap } from "@airunway/client";
+import { reportOutcome, requestSent } from "./reachability";
 
 export { ApiError, unwrap };
 
@@ -45,8 +46,22 @@ export function usernameFromToken(token: string): string | null {
   }
 }
 
+/** fetch that tells the reachability state what became of each call (any HTTP answer counts). */
+const reportingFetch: typeof fetch = async (input, init) => {
+  const request = requestSent();
+  try {
+    const response = await fetch(input, init);
+    reportOutcome(request, true);
+    return response;
+  } catch (err) {
+    if (!(err instanceof DOMException && err.name === "AbortError")) reportOutcome(request, false);
+    throw err;
+  }
+};
+
 export const api = createApiClient({
   baseUrl: import.meta.env.VITE_API_URL ?? "",
+  fetch: reportingFetch,
   getToken: () => tokenStore.get(),
   // Only a token that was sent and refused ends a session; without one, a 401 just means
   // "log in" (the page may ask before it knows whether auth is on).

@@ -5,7 +5,7 @@
  * first page is idle, so a later outage rarely meets an unloaded page at all.
  */
 import { lazy, type ComponentType } from "react";
-import { isReachableNow, setUnreachable, whenReachable } from "./reachability";
+import { isReachableNow, markUnreachable, whenReachable } from "./reachability";
 
 type Loader = () => Promise<{ default: ComponentType }>;
 const loaders: Loader[] = [];
@@ -21,7 +21,7 @@ export function lazyPage(load: Loader, path?: RegExp) {
     try {
       return await load();
     } catch {
-      setUnreachable(true);
+      markUnreachable();
       await whenReachable();
       try {
         return await load();

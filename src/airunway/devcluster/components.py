@@ -118,6 +118,10 @@ def controller_manager(b: Binaries, p: Ports, pki: ClusterPKI, kubeconfig: Path)
         "--concurrent-replicaset-syncs=10",
         "--kube-api-qps=200",
         "--kube-api-burst=400",
+        # kwok renews hundreds of node Leases from one process; on a saturated machine a renewal
+        # can come later than the default 50 s, and the node-lifecycle controller then marks
+        # every pod of that node NotReady, which kwok (unlike a kubelet) never undoes
+        "--node-monitor-grace-period=5m",
     ]
 
 

@@ -4,6 +4,10 @@ Callers pass and receive plain manifests (``dict``) so that pure code (transform
 mappers, golden files) never depends on a client library's classes.  Each :class:`Kube` carries
 the field manager of the process that owns it, so every write is a server-side apply that
 Kubernetes can attribute and conflict-check per controller.
+
+A client may carry a :class:`~airunway.kube.retry.RetryPolicy` (the backend's do): then every
+request-response call repeats transient failures by it, in this one place.  Watches are not
+retried here (their consumers re-list and re-watch).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from airunway.kube.errors import (
     aconverted,
     from_status_response,
 )
+from airunway.kube.retry import RetryPolicy, retried
 from airunway.kube.wait import WaitTimeoutError, wait_for
 
 Manifest = dict[str, Any]
@@ -65,9 +70,19 @@ def _generic_class(group: str, version: str, kind: str, plural: str, *, namespac
 class Kube:
     """An async Kubernetes client bound to one identity and one field manager."""
 
-    def __init__(self, client: AsyncClient, field_manager: str) -> None:
+    def __init__(
+        self, client: AsyncClient, field_manager: str, retry: RetryPolicy | None = None
+    ) -> None:
         self._client = client
         self.field_manager = field_manager
+        self.retry = retry
+
+    def with_retry(self, retry: RetryPolicy | None) -> Kube:
+        """The same connection and identity with another retry policy (None: no retries).
+
+        The connection pool is shared: close only the client it was first built for.
+        """
+        return Kube(self._client, self.field_manager, retry)
 
     @classmethod
     def from_kubeconfig(cls, path: Path, *, field_manager: str, token: str | None = None) -> Kube:
@@ -104,7 +119,7 @@ class Kube:
             field_manager=field_manager or self.field_manager,
             trust_env=False,
         )
-        return Kube(client, field_manager or self.field_manager)
+        return Kube(client, field_manager or self.field_manager, self.retry)
 
     @property
     def context_name(self) -> str | None:
@@ -152,6 +167,7 @@ class Kube:
         res = await self._resource(manifest["apiVersion"], manifest["kind"])
         return res.from_dict(dict(manifest))
 
+    @retried(idempotent=True)
     async def apply(
         self, manifest: Mapping[str, Any], *, force: bool = False, dry_run: bool = False
     ) -> Manifest:
@@ -169,6 +185,7 @@ class Kube:
             )
         return dict(result.to_dict())
 
+    @retried(idempotent=False)  # conditional on a resourceVersion when it carries one
     async def apply_status(
         self, manifest: Mapping[str, Any], *, force: bool = True, dry_run: bool = False
     ) -> Manifest:
@@ -191,6 +208,7 @@ class Kube:
             )
         return dict(result.to_dict())
 
+    @retried(idempotent=False)  # conditional on the resourceVersion read
     async def replace(self, manifest: Mapping[str, Any]) -> Manifest:
         """Replace a whole object (PUT) under this client's field manager.
 
@@ -210,6 +228,7 @@ class Kube:
             )
         return dict(result.to_dict())
 
+    @retried(idempotent=True)
     async def get(
         self, api_version: str, kind: str, name: str, namespace: str | None = None
     ) -> Manifest:
@@ -219,6 +238,7 @@ class Kube:
             obj = await self._client.get(res, name, namespace=namespace)
         return dict(obj.to_dict())
 
+    @retried(idempotent=True)
     async def list(
         self,
         api_version: str,
@@ -238,6 +258,7 @@ class Kube:
         async with aconverted():
             return [dict(o.to_dict()) async for o in self._client.list(res, **kwargs)]
 
+    @retried(idempotent=False)
     async def create(self, manifest: Mapping[str, Any]) -> Manifest:
         """Create an object that must not exist yet (used where create-only semantics matter)."""
         obj = await self._obj(manifest)
@@ -245,6 +266,7 @@ class Kube:
             result = await self._client.create(obj)
         return dict(result.to_dict())
 
+    @retried(idempotent=True)  # a repeat finds the object gone, which is not an error
     async def delete(
         self,
         api_version: str,
@@ -307,16 +329,21 @@ class Kube:
             raise UnavailableError(str(exc)) from exc
         return seen["obj"]
 
+    @retried(idempotent=True)
     async def raw_get(self, path: str) -> Any:  # noqa: ANN401 - JSON of any shape
         """GET a non-resource path such as ``/version`` or ``/readyz``."""
         http = self._client._client._client  # noqa: SLF001 - lightkube keeps its httpx client here
         async with aconverted():
             response = await http.get(path)
         if response.status_code >= 400:  # noqa: PLR2004
-            raise UnavailableError(f"GET {path} answered {response.status_code}: {response.text}")
+            raise UnavailableError(
+                f"GET {path} answered {response.status_code}: {response.text}",
+                status=response.status_code,
+            )
         content_type = response.headers.get("content-type", "")
         return response.json() if "json" in content_type else response.text
 
+    @retried(idempotent=True)
     async def raw_get_checked(self, path: str, params: Mapping[str, str] | None = None) -> str:
         """GET a resource path (a subresource such as ``pods/log``, a service proxy) as text.
 
@@ -326,7 +353,7 @@ class Kube:
         async with aconverted():
             response = await http.get(path, params=dict(params or {}))
         if response.status_code >= 400:  # noqa: PLR2004
-            raise from_status_response(response.status_code, response.text)
+            raise from_status_response(response.status_code, response.text, response.headers)
         return str(response.text)
 
     async def pod_log(
@@ -369,8 +396,13 @@ async def create_token(
 async def review_token(kube: Kube, token: str) -> Manifest:
     """TokenReview: who does ``token`` belong to (``status.authenticated``, ``status.user``)."""
     review = TokenReview(spec=TokenReviewSpec(token=token))
-    async with aconverted():
-        result = await kube._client.create(review)  # noqa: SLF001 - same module family
+
+    async def create() -> Any:  # noqa: ANN401 - lightkube object
+        async with aconverted():
+            return await kube._client.create(review)  # noqa: SLF001 - same module family
+
+    # a review stores nothing, so repeating it is safe
+    result = await kube.retry.run(create) if kube.retry is not None else await create()
     return dict(result.to_dict())
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -200,12 +202,13 @@ def friendly(message: str) -> str:
     return message
 
 
-def metrics_cache() -> ListCache[Metrics]:
+def metrics_cache(clock: Callable[[], float] = time.monotonic) -> ListCache[Metrics]:
     """Scrapes by caller and target; successes kept METRICS_TTL, failures METRICS_FAILURE_TTL."""
     return ListCache(
         METRICS_TTL,
         ttl_of=lambda m: METRICS_TTL if m.available else METRICS_FAILURE_TTL,
         serve_stale=False,
+        clock=clock,
     )
 
 

@@ -152,7 +152,7 @@ async def metrics(
     name: NamePath,
     namespace: NamespaceQuery = None,
 ) -> Metrics:
-    """The model server's Prometheus metrics, or why they are not available (cached briefly)."""
+    """The model server's Prometheus metrics, or why they are not available."""
     md = await deployments.get_md(kube, name, await _ns(state, namespace))
     return await workloads.metrics(state.metrics, kube, request.state.caller, md)
 

@@ -15,6 +15,7 @@ import pytest
 from airunway.kube.client import Kube
 from airunway.kube.errors import ConflictError, NotFoundError, UnavailableError
 from airunway.kube.retry import RetryPolicy
+from airunway.kube.wait import wait_for
 from tests.support.backend import api_client, user_with_role
 
 pytestmark = pytest.mark.cluster
@@ -51,6 +52,17 @@ async def test_a_real_503_is_retried_and_final_answers_are_not(kube: Kube, names
         }
     )
     proxy = f"/api/v1/namespaces/{namespace}/services/idle:8000/proxy/metrics"
+
+    async def proxied() -> bool:  # the proxy resolves Services from a cache that may lag
+        try:
+            await kube.raw_get_checked(proxy)
+        except NotFoundError:
+            return False
+        except UnavailableError:
+            return True
+        return False
+
+    await wait_for(proxied, timeout=30, what="the service proxy to know the Service")
     with pytest.raises(UnavailableError) as unavailable:
         await retrying.raw_get_checked(proxy)
     assert unavailable.value.status == 503

@@ -91,7 +91,7 @@ bench-e2e: ## N vLLM ModelDeployments to Running vs a bare client, upstream stat
 	$(VENV)/python -m bench.e2e.bench $(ARGS)
 
 bench-backend: ## Deployment list under 50 concurrent clients over N ModelDeployments: p50/p99, req/s, RSS (ARGS="--n 1000")
-	$(VENV)/python bench/backend/bench.py $(ARGS)
+	$(VENV)/python -m bench.backend.bench $(ARGS)
 
 bench-web: ## Initial JS gzipped and the Deployments page with N ModelDeployments in Chromium (ARGS="--n 1000")
 	npm run --silent bench -- $(ARGS)

@@ -3,11 +3,15 @@
 Issue 7 item 7.  On a side dev cluster of its own (profile "minimal", only AI Runway's CRDs; all
 traffic on 127.0.0.1) it creates N ModelDeployments (default 1,000), starts the backend as a
 real process under its generated RBAC, and lets C concurrent clients (default 50) call
-``GET /api/deployments`` (every namespace, the UI's default view) for D seconds (default 30).
-It prints p50/p99 latency, requests per second and the backend's RSS before and after.
-Goal: p99 <= 100 ms.
+``GET /api/deployments`` (every namespace, the UI's default view, gzip accepted as browsers do)
+for D seconds (default 30).  It prints p50/p99 latency, requests per second, the backend's RSS
+and where the CPU went.  Goal: p99 <= 100 ms.
 
-Usage: python bench/backend/bench.py [--n 1000] [--clients 50] [--duration 30] [--namespaces 10]
+The clients are plain HTTP/1.1 keep-alive connections on asyncio streams rather than a
+full-featured client library: on a two-core machine the load generator shares the cores with
+the backend, and a heavy client would measure mostly itself.
+
+Usage: python -m bench.backend.bench [--n 1000] [--clients 50] [--duration 30] [--namespaces 10]
        [--keep]
 """
 
@@ -17,77 +21,73 @@ import argparse
 import asyncio
 import statistics
 import time
-import uuid
-from typing import Any
 
 import httpx
 import psutil
 
-from airunway.devcluster.cluster import DevCluster
-from airunway.devcluster.ports import free_ports
-from airunway.devcluster.services import service_account_kubeconfig, start_backend
-from airunway.kube.client import Kube
-from airunway.kube.errors import TooManyRequestsError
-from airunway.kube.wait import wait_for
+from bench.backend.stack import backend_stack
+from bench.common import MIB
 
-API = "airunway.ai/v1alpha1"
-MIB = 1024 * 1024
+PATH = "/api/deployments"
 
 
-def _md(i: int, namespace: str) -> dict[str, Any]:
-    return {
-        "apiVersion": API,
-        "kind": "ModelDeployment",
-        "metadata": {"name": f"md-{i:05d}", "namespace": namespace},
-        "spec": {
-            "model": {"id": "Qwen/Qwen3-0.6B"},
-            "engine": {"type": "vllm"},
-            "resources": {"gpu": {"count": 1}},
-        },
-    }
+class Connection:
+    """One keep-alive HTTP/1.1 connection that GETs a path and reads the whole answer."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> Connection:
+        """Connect to ``host:port``."""
+        reader, writer = await asyncio.open_connection(host, port, limit=2**20)
+        return cls(reader, writer)
+
+    async def get(self, path: str) -> tuple[int, int]:
+        """Status code and body length of ``GET path``."""
+        self.writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
+            "Accept-Encoding: gzip\r\n\r\n".encode()
+        )
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        length = next(
+            int(value)
+            for key, _, value in (line.partition(":") for line in lines[1:])
+            if key.lower() == "content-length"
+        )
+        await self.reader.readexactly(length)
+        return status, length
+
+    async def close(self) -> None:
+        """Close the connection."""
+        self.writer.close()
+        await self.writer.wait_closed()
 
 
-async def _create(kube: Kube, n: int, namespaces: int) -> float:
-    names = [f"bench-{j}" for j in range(namespaces)]
-    for ns in names:
-        await kube.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
-
-    async def listable() -> bool:
-        try:
-            await kube.list(API, "ModelDeployment", names[0])
-        except TooManyRequestsError:
-            return False
-        return True
-
-    await wait_for(listable, timeout=60, what="the ModelDeployment storage")
-    started = time.perf_counter()
-    semaphore = asyncio.Semaphore(32)
-
-    async def one(i: int) -> None:
-        async with semaphore:
-            await kube.create(_md(i, names[i % namespaces]))
-
-    await asyncio.gather(*(one(i) for i in range(n)))
-    return time.perf_counter() - started
-
-
-async def _load(url: str, clients: int, duration: float) -> tuple[list[float], int]:
+async def load(host: str, port: int, clients: int, duration: float) -> tuple[list[float], int, int]:
+    """Latencies, non-200 answers and the last body size of ``clients`` closed-loop clients."""
     latencies: list[float] = []
     errors = 0
+    size = 0
     deadline = time.perf_counter() + duration
 
     async def client() -> None:
-        nonlocal errors
-        async with httpx.AsyncClient(base_url=url, timeout=30, trust_env=False) as http:
+        nonlocal errors, size
+        connection = await Connection.open(host, port)
+        try:
             while time.perf_counter() < deadline:
                 t0 = time.perf_counter()
-                response = await http.get("/api/deployments")
+                status, size = await connection.get(PATH)
                 latencies.append(time.perf_counter() - t0)
-                if response.status_code != 200:
-                    errors += 1
+                errors += status != 200
+        finally:
+            await connection.close()
 
     await asyncio.gather(*(client() for _ in range(clients)))
-    return latencies, errors
+    return latencies, errors, size
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -95,46 +95,35 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
 
+def _cpu(proc: psutil.Process) -> float:
+    times = proc.cpu_times()
+    return times.user + times.system
+
+
 async def main(args: argparse.Namespace) -> None:
     """Create the objects, start the backend, load it, print the figures."""
-    name = f"bench-backend-{uuid.uuid4().hex[:6]}"
-    cluster = DevCluster(name, profile="minimal", crd_dirs=[DevCluster(name).settings.project_crds])
-    try:
-        await cluster.up()
-        kube = cluster.connect("bench")
-        try:
-            seconds = await _create(kube, args.n, args.namespaces)
-        finally:
-            await kube.close()
-        print(
-            f"created {args.n} ModelDeployments in {args.namespaces} namespaces in {seconds:.1f}s"
-        )
-        rbac = cluster.settings.project_crds.parent / "rbac" / "backend.yaml"
-        kubeconfig = await service_account_kubeconfig(cluster, rbac, "backend-sa")
-        port = free_ports(1)[0]
-        backend = await start_backend(cluster, kubeconfig=kubeconfig, port=port)
-        proc = psutil.Process(backend.record.pid)
-        url = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient(base_url=url, timeout=60, trust_env=False) as http:
-            first = await http.get("/api/deployments")
+    async with backend_stack("bench-backend", args.n, args.namespaces, keep=args.keep) as stack:
+        proc = psutil.Process(stack.pid)
+        async with httpx.AsyncClient(base_url=stack.url, timeout=60, trust_env=False) as http:
+            first = await http.get(PATH)
             total = first.json()["pagination"]["total"]
         rss_idle = proc.memory_info().rss / MIB
-        print(f"backend up on {url}; first list: {total} deployments; RSS {rss_idle:.0f} MiB")
-        await _load(url, min(args.clients, 5), 2.0)  # warm-up
-        latencies, errors = await _load(url, args.clients, args.duration)
+        print(f"backend up on {stack.url}; first list: {total} deployments; RSS {rss_idle:.0f} MiB")
+        host, port = stack.url.removeprefix("http://").split(":")
+        await load(host, int(port), min(args.clients, 5), 2.0)  # warm-up
+        me = psutil.Process()
+        cpu_before = (_cpu(proc), _cpu(me))
+        latencies, errors, size = await load(host, int(port), args.clients, args.duration)
+        cpu_backend, cpu_client = _cpu(proc) - cpu_before[0], _cpu(me) - cpu_before[1]
         rss_after = proc.memory_info().rss / MIB
-        print(f"\nGET /api/deployments, {args.clients} clients, {args.duration:.0f}s, N={args.n}")
-        print(f"  requests      {len(latencies)} ({errors} non-200)")
+        print(f"\nGET {PATH}, {args.clients} clients, {args.duration:.0f}s, N={args.n}")
+        print(f"  requests      {len(latencies)} ({errors} non-200), {size / 1024:.0f} KiB each")
         print(f"  req/s         {len(latencies) / args.duration:.1f}")
         print(f"  p50           {_pct(latencies, 0.50):.1f} ms")
         print(f"  p99           {_pct(latencies, 0.99):.1f} ms  (goal <= 100 ms)")
         print(f"  mean          {statistics.fmean(latencies) * 1000:.1f} ms")
         print(f"  backend RSS   {rss_idle:.0f} MiB idle, {rss_after:.0f} MiB after the load")
-    finally:
-        if args.keep:
-            print(f"kept cluster {name}: airunway dev cluster down --name {name}")
-        else:
-            cluster.down()
+        print(f"  CPU s         backend {cpu_backend:.1f}, load generator {cpu_client:.1f}")
 
 
 if __name__ == "__main__":

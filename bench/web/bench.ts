@@ -7,7 +7,7 @@
  *     and no long task pending), and to the last row after scrolling (goal: interactive ≤ 1 s).
  *
  * Usage: npm run bench -- [--n 1000] [--runs 3]   (make bench-web ARGS="--n 1000")
- * Needs `npm run build` first; starts bench/web/stack.py (a side dev cluster + the backend).
+ * Needs `npm run build` first; starts bench.web.stack (a side dev cluster + the backend).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -62,7 +62,7 @@ function bundleFigures(): void {
 
 async function startStack(n: number): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
   const file = join(mkdtempSync(join(tmpdir(), "airunway-bench-web-")), "stack.json");
-  const child = spawn(join(ROOT, ".venv/bin/python"), ["bench/web/stack.py", "--info", file, "--n", String(n)], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(join(ROOT, ".venv/bin/python"), ["-m", "bench.web.stack", "--info", file, "--n", String(n)], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
   const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
   await new Promise<void>((res, rej) => {
     child.stdout.on("data", (chunk: Buffer) => {

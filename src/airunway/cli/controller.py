@@ -17,6 +17,7 @@ import typer
 from airunway.cli._process import load_settings, setup_logging
 from airunway.controller.settings import ControllerSettings
 from airunway.kube.errors import KubeError
+from airunway.runtime.loop import run as run_loop
 
 app = typer.Typer(help="The core controller.", no_args_is_help=True)
 
@@ -76,7 +77,7 @@ def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
     }
     settings = load_settings(ControllerSettings, "controller", flags)
     setup_logging(log_level)
-    asyncio.run(_main(settings))
+    run_loop(_main(settings))
 
 
 async def _main(settings: ControllerSettings) -> None:

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from airunway.cli._process import load_settings, setup_logging
 from airunway.providers.sdk.settings import ProviderSettings
+from airunway.runtime.loop import run as run_loop
 
 app = typer.Typer(help="Provider controllers.", no_args_is_help=True)
 
@@ -105,7 +106,7 @@ def run(  # noqa: PLR0913, PLR0917 - one parameter per flag (typer)
     }
     settings = load_settings(ProviderSettings, "provider", flags)
     setup_logging(log_level)
-    asyncio.run(_main(name, settings))
+    run_loop(_main(name, settings))
 
 
 async def _main(name: ProviderName, settings: ProviderSettings) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import typer
 
 from airunway.cli._process import load_settings, setup_logging
+from airunway.runtime.loop import run as run_loop
 from airunway.sim.settings import SimSettings
 
 app = typer.Typer(
@@ -81,7 +82,7 @@ def _start(which: str, flags: dict[str, Any], log_level: str) -> None:
         flags.setdefault("field_manager", f"airunway-sim-{which}")
     settings = load_settings(SimSettings, "simulator", flags)
     setup_logging(log_level)
-    asyncio.run(_main(settings, which))
+    run_loop(_main(settings, which))
 
 
 def _operator_command(sub: typer.Typer, which: str, label: str) -> None:

@@ -17,19 +17,12 @@ from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import httpx2
 from lightkube import AsyncClient, KubeConfig
 from lightkube.config.models import User
 from lightkube.core.exceptions import LoadResourceError
 from lightkube.core.resource import NamespacedResource
 from lightkube.core.resource_registry import resource_registry
-from lightkube.generic_resource import (
-    GenericGlobalResource,
-    GenericGlobalStatus,
-    GenericNamespacedResource,
-    GenericNamespacedStatus,
-    _create_subresource,
-    create_api_info,
-)
 from lightkube.models.authentication_v1 import TokenRequestSpec, TokenReviewSpec
 from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.authentication_v1 import TokenReview
@@ -42,29 +35,23 @@ from airunway.kube.errors import (
     aconverted,
     from_status_response,
 )
+from airunway.kube.generic import GENERIC, generic_class
 from airunway.kube.retry import RetryPolicy, retried
 from airunway.kube.wait import WaitTimeoutError, wait_for
 
 Manifest = dict[str, Any]
-_GENERIC: dict[tuple[str, str], Any] = {}
 
 
-def _generic_class(group: str, version: str, kind: str, plural: str, *, namespaced: bool) -> Any:  # noqa: ANN401
-    """Build (once) a dict-backed lightkube class, kept out of lightkube's global registry."""
-    api_version = f"{group}/{version}" if group else version
-    info = create_api_info(group, version, kind, plural)
-    main = GenericNamespacedResource if namespaced else GenericGlobalResource
-    status = GenericNamespacedStatus if namespaced else GenericGlobalStatus
-    cls = type(
-        kind,
-        (main,),
-        {
-            "_api_info": info,
-            "Status": _create_subresource(status, info, action="status"),
-        },
+#: The API server gives up on a request after its own --request-timeout (one minute by default);
+#: a shorter client timeout turns a busy server's slow answer into a spurious failure (the
+#: client library's default is 10 s).  Connecting is still bounded tightly.
+REQUEST_TIMEOUT = httpx2.Timeout(60.0, connect=10.0)
+
+
+def _client(config: Any, field_manager: str) -> AsyncClient:  # noqa: ANN401 - lightkube config
+    return AsyncClient(
+        config=config, field_manager=field_manager, trust_env=False, timeout=REQUEST_TIMEOUT
     )
-    _GENERIC[(api_version, kind)] = cls
-    return cls
 
 
 class Kube:
@@ -92,18 +79,14 @@ class Kube:
             raise NotFoundError(f"kubeconfig {path} has no current context")
         if token is not None:
             config = config._replace(user=User(token=token))
-        client = AsyncClient(config=config, field_manager=field_manager, trust_env=False)
-        return cls(client, field_manager)
+        return cls(_client(config, field_manager), field_manager)
 
     @classmethod
     def connect(cls, kubeconfig: Path | None, *, field_manager: str) -> Kube:
         """Connect with ``kubeconfig``, or in-cluster / ``$KUBECONFIG`` / ``~/.kube/config``."""
         if kubeconfig is not None:
             return cls.from_kubeconfig(kubeconfig, field_manager=field_manager)
-        client = AsyncClient(
-            config=KubeConfig.from_env(), field_manager=field_manager, trust_env=False
-        )
-        return cls(client, field_manager)
+        return cls(_client(KubeConfig.from_env(), field_manager), field_manager)
 
     def for_token(self, token: str, *, field_manager: str | None = None) -> Kube:
         """A client for the same API server (and CA) acting as ``token``'s user.
@@ -114,12 +97,9 @@ class Kube:
         config = self._client._client.config  # noqa: SLF001 - lightkube keeps its config here
         if config is None:
             raise NotFoundError("this client has no configuration to derive a token client from")
-        client = AsyncClient(
-            config=config._replace(user=User(token=token)),
-            field_manager=field_manager or self.field_manager,
-            trust_env=False,
-        )
-        return Kube(client, field_manager or self.field_manager, self.retry)
+        manager = field_manager or self.field_manager
+        client = _client(config._replace(user=User(token=token)), manager)
+        return Kube(client, manager, self.retry)
 
     @property
     def context_name(self) -> str | None:
@@ -139,7 +119,7 @@ class Kube:
         apply needs (a partial object is a valid apply configuration but not a valid typed
         model), and return plain JSON.
         """
-        cached = _GENERIC.get((api_version, kind))
+        cached = GENERIC.get((api_version, kind))
         if cached is not None:
             return cached
         group, _, version = api_version.rpartition("/")
@@ -150,7 +130,7 @@ class Kube:
         else:
             plural = typed._api_info.plural  # noqa: SLF001 - lightkube's resource metadata
             namespaced = issubclass(typed, NamespacedResource)
-        return _generic_class(group, version, kind, plural, namespaced=namespaced)
+        return generic_class(group, version, kind, plural, namespaced=namespaced)
 
     async def _discover(self, api_version: str, kind: str) -> tuple[str, bool]:
         """Plural and scope of a custom kind through API discovery (no CRD read rights)."""

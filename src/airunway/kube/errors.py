@@ -194,8 +194,10 @@ def converted() -> Iterator[None]:
         retry_after = _retry_after(exc.response.headers)
         raise cls(text or str(exc), status=code, retry_after=retry_after) from exc
     except (httpx2.TransportError, httpx.TransportError, OSError) as exc:
+        # timeouts stringify to "": name the failure so the message says what happened
+        detail = str(exc) or type(exc).__name__
         unsent = isinstance(exc, _UNSENT)
-        raise UnreachableError(f"Kubernetes API unreachable: {exc}", unsent=unsent) from exc
+        raise UnreachableError(f"Kubernetes API unreachable: {detail}", unsent=unsent) from exc
 
 
 @asynccontextmanager

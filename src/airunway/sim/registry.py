@@ -38,6 +38,8 @@ from typing import Any, Final
 
 from aiohttp import web
 
+from airunway.runtime.loop import run as run_loop
+
 OCI_INDEX: Final = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST: Final = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG: Final = "application/vnd.oci.image.config.v1+json"
@@ -244,7 +246,7 @@ async def start_registry(
 
 def run_registry(port: int, host: str = "127.0.0.1") -> None:
     """Serve the default catalogue until SIGINT/SIGTERM (``airunway sim registry``)."""
-    asyncio.run(_serve(host, port))
+    run_loop(_serve(host, port))
 
 
 async def _serve(host: str, port: int) -> None:

@@ -30,6 +30,7 @@ from airunway.controller.webhook.server import WebhookServer, register_webhooks
 from airunway.kube.client import Kube
 from airunway.kube.errors import KubeError
 from airunway.runtime.logs import setup_logging
+from airunway.runtime.loop import run as run_loop
 
 log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
@@ -105,7 +106,7 @@ def serve_in_child(settings: ControllerSettings, ready: MPEvent, level: str) -> 
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     setup_logging(level)
-    asyncio.run(_serve(settings, ready))
+    run_loop(_serve(settings, ready))
 
 
 async def _serve(settings: ControllerSettings, ready: MPEvent) -> None:

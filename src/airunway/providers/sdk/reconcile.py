@@ -26,7 +26,7 @@ from airunway.api import (
     set_condition,
 )
 from airunway.kube.client import Kube
-from airunway.kube.errors import ConflictError, KubeError, NotFoundError
+from airunway.kube.errors import ConflictError, KubeError, NotFoundError, UnavailableError
 from airunway.providers.sdk.base import Manifest, ProviderDefinition
 from airunway.providers.sdk.cache import WatchCache, md_stub, object_key
 from airunway.providers.sdk.changes import (
@@ -311,8 +311,8 @@ class ProviderReconciler:
     async def _apply_one(self, obj: Manifest, st: _Status, *, dry_run: bool) -> Manifest | None:
         try:
             return await self._kube.apply(obj, force=True, dry_run=dry_run)
-        except ConflictError:
-            raise
+        except (ConflictError, UnavailableError):
+            raise  # transient (a busy or unreachable API server): retried with backoff, not Failed
         except KubeError as exc:
             message = f"Failed to create/update resource {obj['metadata']['name']}: {exc}"
             st.condition("ResourceCreated", "False", "CreateFailed", message)

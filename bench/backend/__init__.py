@@ -1,0 +1,1 @@
+"""The backend list benchmark and the stack it shares with the web benchmark."""

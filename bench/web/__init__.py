@@ -1,0 +1,1 @@
+"""The web UI benchmark's Python side: the stack it measures."""

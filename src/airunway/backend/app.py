@@ -23,6 +23,7 @@ from airunway.backend.routes import autoscaler, deployments, health, installatio
 from airunway.backend.routes import settings as settings_routes
 from airunway.backend.services.hf_config import ArchCache
 from airunway.backend.services.list_cache import ListCache
+from airunway.backend.services.workloads import metrics_cache
 from airunway.backend.settings import BackendSettings
 from airunway.backend.state import FIELD_MANAGER, BackendState
 from airunway.kube.client import Kube
@@ -55,12 +56,14 @@ def create_app(settings: BackendSettings | None = None, kube: Kube | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = kube or Kube.connect(settings.kubeconfig, field_manager=FIELD_MANAGER)
+        own = own.with_retry(settings.retry_policy())  # per-user clients inherit it
         app.state.backend = BackendState(
             settings=settings,
             kube=own,
             cluster_name=own.context_name,
             lists=ListCache(settings.list_cache_seconds),
             archs=ArchCache(settings.hf_endpoint),
+            metrics=metrics_cache(),
         )
         app.state.users = UserClients(own)
         try:

@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from airunway import __version__
+from airunway.kube.retry import RetryPolicy
 
 #: Where a built web UI is looked for when no directory is configured (src layout).
 DEFAULT_UI_DIR = Path(__file__).resolve().parents[3] / "web" / "dist"
@@ -74,12 +75,39 @@ class BackendSettings(BaseSettings):
     provider_health_staleness_ms: float = Field(
         default=180_000, validation_alias=_env("PROVIDER_HEALTH_STALENESS_MS")
     )
+    kube_retries: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        validation_alias=_env("AIRUNWAY_BACKEND_KUBE_RETRIES"),
+        description="Extra attempts of a Kubernetes call that failed transiently (429, 5xx).",
+    )
+    kube_retry_initial_ms: float = Field(
+        default=1000,
+        ge=0,
+        validation_alias=_env("AIRUNWAY_BACKEND_KUBE_RETRY_INITIAL_MS"),
+        description="Wait before the first retry; doubled (with jitter) for each further one.",
+    )
+    kube_retry_max_ms: float = Field(
+        default=10_000,
+        ge=0,
+        validation_alias=_env("AIRUNWAY_BACKEND_KUBE_RETRY_MAX_MS"),
+        description="The longest wait between two attempts.",
+    )
     version: str = Field(default=f"v{__version__}", validation_alias=_env("VERSION"))
     git_commit: str = Field(default="unknown", validation_alias=_env("GIT_COMMIT"))
     build_time: str = Field(
         default_factory=lambda: datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         validation_alias=_env("BUILD_TIME"),
     )
+
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy of every Kubernetes call the backend makes (spec §1.5.2)."""
+        return RetryPolicy(
+            max_retries=self.kube_retries,
+            initial_delay=self.kube_retry_initial_ms / 1000,
+            max_delay=self.kube_retry_max_ms / 1000,
+        )
 
     @field_validator("provider_health_staleness_ms")
     @classmethod

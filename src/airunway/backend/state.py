@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from airunway.backend.schemas.deployments import Metrics
 from airunway.backend.services.hf_config import ArchCache
 from airunway.backend.services.list_cache import ListCache
+from airunway.backend.services.workloads import metrics_cache
 from airunway.backend.settings import BackendSettings
 from airunway.kube.client import Kube
 
@@ -23,3 +25,4 @@ class BackendState:
     config_cache: dict[str, Any] | None = None
     lists: ListCache[Any] = field(default_factory=lambda: ListCache(0.0))
     archs: ArchCache = field(default_factory=lambda: ArchCache("https://huggingface.co"))
+    metrics: ListCache[Metrics] = field(default_factory=metrics_cache)

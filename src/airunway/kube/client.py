@@ -4,6 +4,10 @@ Callers pass and receive plain manifests (``dict``) so that pure code (transform
 mappers, golden files) never depends on a client library's classes.  Each :class:`Kube` carries
 the field manager of the process that owns it, so every write is a server-side apply that
 Kubernetes can attribute and conflict-check per controller.
+
+A client may carry a :class:`~airunway.kube.retry.RetryPolicy` (the backend's do): then every
+request-response call repeats transient failures by it, in this one place.  Watches are not
+retried here (their consumers re-list and re-watch).
 """
 
 from __future__ import annotations
@@ -19,14 +23,6 @@ from lightkube.config.models import User
 from lightkube.core.exceptions import LoadResourceError
 from lightkube.core.resource import NamespacedResource
 from lightkube.core.resource_registry import resource_registry
-from lightkube.generic_resource import (
-    GenericGlobalResource,
-    GenericGlobalStatus,
-    GenericNamespacedResource,
-    GenericNamespacedStatus,
-    _create_subresource,
-    create_api_info,
-)
 from lightkube.models.authentication_v1 import TokenRequestSpec, TokenReviewSpec
 from lightkube.models.meta_v1 import ObjectMeta
 from lightkube.resources.authentication_v1 import TokenReview
@@ -39,28 +35,11 @@ from airunway.kube.errors import (
     aconverted,
     from_status_response,
 )
+from airunway.kube.generic import GENERIC, generic_class
+from airunway.kube.retry import RetryPolicy, retried
 from airunway.kube.wait import WaitTimeoutError, wait_for
 
 Manifest = dict[str, Any]
-_GENERIC: dict[tuple[str, str], Any] = {}
-
-
-def _generic_class(group: str, version: str, kind: str, plural: str, *, namespaced: bool) -> Any:  # noqa: ANN401
-    """Build (once) a dict-backed lightkube class, kept out of lightkube's global registry."""
-    api_version = f"{group}/{version}" if group else version
-    info = create_api_info(group, version, kind, plural)
-    main = GenericNamespacedResource if namespaced else GenericGlobalResource
-    status = GenericNamespacedStatus if namespaced else GenericGlobalStatus
-    cls = type(
-        kind,
-        (main,),
-        {
-            "_api_info": info,
-            "Status": _create_subresource(status, info, action="status"),
-        },
-    )
-    _GENERIC[(api_version, kind)] = cls
-    return cls
 
 
 #: The API server gives up on a request after its own --request-timeout (one minute by default);
@@ -78,9 +57,19 @@ def _client(config: Any, field_manager: str) -> AsyncClient:  # noqa: ANN401 - l
 class Kube:
     """An async Kubernetes client bound to one identity and one field manager."""
 
-    def __init__(self, client: AsyncClient, field_manager: str) -> None:
+    def __init__(
+        self, client: AsyncClient, field_manager: str, retry: RetryPolicy | None = None
+    ) -> None:
         self._client = client
         self.field_manager = field_manager
+        self.retry = retry
+
+    def with_retry(self, retry: RetryPolicy | None) -> Kube:
+        """The same connection and identity with another retry policy (None: no retries).
+
+        The connection pool is shared: close only the client it was first built for.
+        """
+        return Kube(self._client, self.field_manager, retry)
 
     @classmethod
     def from_kubeconfig(cls, path: Path, *, field_manager: str, token: str | None = None) -> Kube:
@@ -109,7 +98,8 @@ class Kube:
         if config is None:
             raise NotFoundError("this client has no configuration to derive a token client from")
         manager = field_manager or self.field_manager
-        return Kube(_client(config._replace(user=User(token=token)), manager), manager)
+        client = _client(config._replace(user=User(token=token)), manager)
+        return Kube(client, manager, self.retry)
 
     @property
     def context_name(self) -> str | None:
@@ -129,7 +119,7 @@ class Kube:
         apply needs (a partial object is a valid apply configuration but not a valid typed
         model), and return plain JSON.
         """
-        cached = _GENERIC.get((api_version, kind))
+        cached = GENERIC.get((api_version, kind))
         if cached is not None:
             return cached
         group, _, version = api_version.rpartition("/")
@@ -140,7 +130,7 @@ class Kube:
         else:
             plural = typed._api_info.plural  # noqa: SLF001 - lightkube's resource metadata
             namespaced = issubclass(typed, NamespacedResource)
-        return _generic_class(group, version, kind, plural, namespaced=namespaced)
+        return generic_class(group, version, kind, plural, namespaced=namespaced)
 
     async def _discover(self, api_version: str, kind: str) -> tuple[str, bool]:
         """Plural and scope of a custom kind through API discovery (no CRD read rights)."""
@@ -157,6 +147,7 @@ class Kube:
         res = await self._resource(manifest["apiVersion"], manifest["kind"])
         return res.from_dict(dict(manifest))
 
+    @retried(idempotent=True)
     async def apply(
         self, manifest: Mapping[str, Any], *, force: bool = False, dry_run: bool = False
     ) -> Manifest:
@@ -174,6 +165,7 @@ class Kube:
             )
         return dict(result.to_dict())
 
+    @retried(idempotent=False)  # conditional on a resourceVersion when it carries one
     async def apply_status(
         self, manifest: Mapping[str, Any], *, force: bool = True, dry_run: bool = False
     ) -> Manifest:
@@ -196,6 +188,7 @@ class Kube:
             )
         return dict(result.to_dict())
 
+    @retried(idempotent=False)  # conditional on the resourceVersion read
     async def replace(self, manifest: Mapping[str, Any]) -> Manifest:
         """Replace a whole object (PUT) under this client's field manager.
 
@@ -215,6 +208,7 @@ class Kube:
             )
         return dict(result.to_dict())
 
+    @retried(idempotent=True)
     async def get(
         self, api_version: str, kind: str, name: str, namespace: str | None = None
     ) -> Manifest:
@@ -224,6 +218,7 @@ class Kube:
             obj = await self._client.get(res, name, namespace=namespace)
         return dict(obj.to_dict())
 
+    @retried(idempotent=True)
     async def list(
         self,
         api_version: str,
@@ -243,6 +238,7 @@ class Kube:
         async with aconverted():
             return [dict(o.to_dict()) async for o in self._client.list(res, **kwargs)]
 
+    @retried(idempotent=False)
     async def create(self, manifest: Mapping[str, Any]) -> Manifest:
         """Create an object that must not exist yet (used where create-only semantics matter)."""
         obj = await self._obj(manifest)
@@ -250,6 +246,7 @@ class Kube:
             result = await self._client.create(obj)
         return dict(result.to_dict())
 
+    @retried(idempotent=True)  # a repeat finds the object gone, which is not an error
     async def delete(
         self,
         api_version: str,
@@ -312,16 +309,21 @@ class Kube:
             raise UnavailableError(str(exc)) from exc
         return seen["obj"]
 
+    @retried(idempotent=True)
     async def raw_get(self, path: str) -> Any:  # noqa: ANN401 - JSON of any shape
         """GET a non-resource path such as ``/version`` or ``/readyz``."""
         http = self._client._client._client  # noqa: SLF001 - lightkube keeps its httpx client here
         async with aconverted():
             response = await http.get(path)
         if response.status_code >= 400:  # noqa: PLR2004
-            raise UnavailableError(f"GET {path} answered {response.status_code}: {response.text}")
+            raise UnavailableError(
+                f"GET {path} answered {response.status_code}: {response.text}",
+                status=response.status_code,
+            )
         content_type = response.headers.get("content-type", "")
         return response.json() if "json" in content_type else response.text
 
+    @retried(idempotent=True)
     async def raw_get_checked(self, path: str, params: Mapping[str, str] | None = None) -> str:
         """GET a resource path (a subresource such as ``pods/log``, a service proxy) as text.
 
@@ -331,7 +333,7 @@ class Kube:
         async with aconverted():
             response = await http.get(path, params=dict(params or {}))
         if response.status_code >= 400:  # noqa: PLR2004
-            raise from_status_response(response.status_code, response.text)
+            raise from_status_response(response.status_code, response.text, response.headers)
         return str(response.text)
 
     async def pod_log(
@@ -374,8 +376,13 @@ async def create_token(
 async def review_token(kube: Kube, token: str) -> Manifest:
     """TokenReview: who does ``token`` belong to (``status.authenticated``, ``status.user``)."""
     review = TokenReview(spec=TokenReviewSpec(token=token))
-    async with aconverted():
-        result = await kube._client.create(review)  # noqa: SLF001 - same module family
+
+    async def create() -> Any:  # noqa: ANN401 - lightkube object
+        async with aconverted():
+            return await kube._client.create(review)  # noqa: SLF001 - same module family
+
+    # a review stores nothing, so repeating it is safe
+    result = await kube.retry.run(create) if kube.retry is not None else await create()
     return dict(result.to_dict())
 
 

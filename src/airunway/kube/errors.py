@@ -8,7 +8,8 @@ and reason so nothing downstream has to guess what Kubernetes said.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+import socket
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 
 import httpx
@@ -17,14 +18,25 @@ from lightkube import ApiError
 
 
 class KubeError(Exception):
-    """A Kubernetes API call failed; ``status`` is the HTTP status, ``reason`` Kubernetes'."""
+    """A Kubernetes API call failed; ``status`` is the HTTP status, ``reason`` Kubernetes'.
+
+    ``retry_after`` is the answer's ``Retry-After`` in seconds, when it had one (429, 503).
+    """
 
     status: int = 500
 
-    def __init__(self, message: str, *, reason: str = "", status: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str = "",
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.reason = reason
+        self.retry_after = retry_after
         if status is not None:
             self.status = status
 
@@ -71,6 +83,18 @@ class TooManyRequestsError(UnavailableError):
     status = 429
 
 
+class UnreachableError(UnavailableError):
+    """No HTTP answer at all: connection refused or reset, a timeout, a DNS failure.
+
+    ``unsent`` is True when the connection was never established (refused, DNS, connect
+    timeout), so the API server cannot have acted on the request: even a create may be retried.
+    """
+
+    def __init__(self, message: str, *, unsent: bool = False) -> None:
+        super().__init__(message)
+        self.unsent = unsent
+
+
 _TYPED_PATCH_FAILURE = "failed to create typed patch object"
 
 #: Kubernetes' StatusReason wins over the HTTP code: a server-side apply whose object does not fit
@@ -96,6 +120,15 @@ _BY_STATUS: dict[int, type[KubeError]] = {
 }
 
 
+def _retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """``Retry-After`` in seconds (the API server sends whole seconds); None when absent."""
+    value = (headers or {}).get("retry-after")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:  # an HTTP date: not something the API server sends
+        return None
+
+
 def from_api_error(exc: ApiError) -> KubeError:
     """Map a lightkube ApiError to our type, keeping Kubernetes' message and reason."""
     status = exc.status
@@ -109,10 +142,13 @@ def from_api_error(exc: ApiError) -> KubeError:
     cls = _BY_REASON.get(reason) or _BY_STATUS.get(code)
     if cls is None:
         cls = UnavailableError if code >= 500 else KubeError  # noqa: PLR2004
-    return cls(message, reason=reason, status=code)
+    headers = exc.response.headers if exc.response is not None else None
+    return cls(message, reason=reason, status=code, retry_after=_retry_after(headers))
 
 
-def from_status_response(code: int, text: str) -> KubeError:
+def from_status_response(
+    code: int, text: str, headers: Mapping[str, str] | None = None
+) -> KubeError:
     """Map an error answer read without lightkube (a raw GET) to our type, message kept."""
     try:
         body = json.loads(text)
@@ -126,7 +162,18 @@ def from_status_response(code: int, text: str) -> KubeError:
     cls = _BY_REASON.get(reason) or _BY_STATUS.get(code)
     if cls is None:
         cls = UnavailableError if code >= 500 else KubeError  # noqa: PLR2004
-    return cls(message, reason=reason, status=code)
+    return cls(message, reason=reason, status=code, retry_after=_retry_after(headers))
+
+
+#: Failures before a connection existed: the API server cannot have seen the request.
+_UNSENT = (
+    httpx2.ConnectError,
+    httpx2.ConnectTimeout,
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    ConnectionRefusedError,
+    socket.gaierror,
+)
 
 
 @contextmanager
@@ -144,11 +191,13 @@ def converted() -> Iterator[None]:
             text = exc.response.text.strip()
         except httpx2.ResponseNotRead:  # a watch stream: the body was never read
             text = ""
-        raise cls(text or str(exc), status=code) from exc
+        retry_after = _retry_after(exc.response.headers)
+        raise cls(text or str(exc), status=code, retry_after=retry_after) from exc
     except (httpx2.TransportError, httpx.TransportError, OSError) as exc:
         # timeouts stringify to "": name the failure so the message says what happened
         detail = str(exc) or type(exc).__name__
-        raise UnavailableError(f"Kubernetes API unreachable: {detail}") from exc
+        unsent = isinstance(exc, _UNSENT)
+        raise UnreachableError(f"Kubernetes API unreachable: {detail}", unsent=unsent) from exc
 
 
 @asynccontextmanager

@@ -146,11 +146,15 @@ async def logs(  # noqa: PLR0913, PLR0917 - one parameter per query field
 
 @api.get("/{name}/metrics", operation_id="deployments-metrics")
 async def metrics(
-    state: State, kube: CallerKube, name: NamePath, namespace: NamespaceQuery = None
+    request: Request,
+    state: State,
+    kube: CallerKube,
+    name: NamePath,
+    namespace: NamespaceQuery = None,
 ) -> Metrics:
     """The model server's Prometheus metrics, or why they are not available."""
     md = await deployments.get_md(kube, name, await _ns(state, namespace))
-    return await workloads.metrics(kube, md)
+    return await workloads.metrics(state.metrics, kube, request.state.caller, md)
 
 
 @api.get("/{name}/pending-reasons", operation_id="deployments-pending-reasons")

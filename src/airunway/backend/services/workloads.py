@@ -2,12 +2,17 @@
 
 Pods are found by the labels every provider puts on them (spec §9.5), matched in memory over
 one pod list per request instead of one API call per label per deployment.
+
+Metrics are polled by every open detail page; identical requests within a few seconds share one
+scrape through the API server's service proxy (:func:`metrics_cache`).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +27,7 @@ from airunway.backend.schemas.deployments import (
     Pvcs,
 )
 from airunway.backend.services import capacity, pending
+from airunway.backend.services.list_cache import ListCache
 from airunway.backend.services.md_status import pod_status
 from airunway.kube.client import Kube
 from airunway.kube.errors import ForbiddenError, KubeError, NotFoundError
@@ -49,6 +55,10 @@ _METRIC = re.compile(
     r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(-?[\d.eE+-]+(?:NaN|Inf)?)\s*(\d+)?$"
 )
 _LABEL = re.compile(r'(\w+)="([^"]*)"')
+
+#: How long a scrape is reused (spec §9.9): a failure shorter, so a starting model shows up soon.
+METRICS_TTL = 15.0
+METRICS_FAILURE_TTL = 5.0
 
 
 async def list_pods(kube: Kube, namespace: str | None) -> list[dict[str, Any]]:
@@ -192,17 +202,43 @@ def friendly(message: str) -> str:
     return message
 
 
-async def metrics(kube: Kube, md: dict[str, Any]) -> Metrics:
-    """The model server's /metrics through the API server's service proxy."""
-    now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
-    endpoint = (md.get("status") or {}).get("endpoint") or {}
-    service = endpoint.get("service") or md["metadata"]["name"]
-    port = endpoint.get("port") or 8000
-    path = (
-        f"/api/v1/namespaces/{md['metadata']['namespace']}/services/{service}:{port}/proxy/metrics"
+def metrics_cache(clock: Callable[[], float] = time.monotonic) -> ListCache[Metrics]:
+    """Scrapes by caller and target; successes kept METRICS_TTL, failures METRICS_FAILURE_TTL."""
+    return ListCache(
+        METRICS_TTL,
+        ttl_of=lambda m: METRICS_TTL if m.available else METRICS_FAILURE_TTL,
+        serve_stale=False,
+        clock=clock,
     )
+
+
+async def metrics(
+    cache: ListCache[Metrics], kube: Kube, caller: str, md: dict[str, Any]
+) -> Metrics:
+    """The model server's /metrics through the API server's service proxy, shared briefly.
+
+    The key holds the caller (a hash of their token with auth on), so a scrape made with one
+    person's rights is never answered to another.
+    """
+    namespace, name = md["metadata"]["namespace"], md["metadata"]["name"]
+    status, spec = md.get("status") or {}, md.get("spec") or {}
+    endpoint = status.get("endpoint") or {}
+    provider = (status.get("provider") or {}).get("name") or (spec.get("provider") or {}).get(
+        "name"
+    )
+    service = endpoint.get("service") or name
+    port = endpoint.get("port") or 8000
+    path = f"/api/v1/namespaces/{namespace}/services/{service}:{port}/proxy/metrics"
+    key = (caller, namespace, name, provider, service, port, path)
+    return await cache.get(key, lambda: _scrape(kube, path))
+
+
+async def _scrape(kube: Kube, path: str) -> Metrics:
+    now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
     try:
-        text = await kube.raw_get_checked(path)
+        # not retried: a 5xx here is the model server's answer or "no endpoints" relayed by the
+        # proxy, not the API server being unavailable; the short failure TTL covers a retry
+        text = await kube.with_retry(None).raw_get_checked(path)
     except ForbiddenError:
         raise
     except KubeError as exc:

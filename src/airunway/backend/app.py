@@ -22,11 +22,11 @@ from airunway.backend.middleware import Edge
 from airunway.backend.routes import autoscaler, deployments, health, installation, models
 from airunway.backend.routes import settings as settings_routes
 from airunway.backend.services.hf_config import ArchCache
-from airunway.backend.services.list_cache import ListCache
 from airunway.backend.services.workloads import metrics_cache
 from airunway.backend.settings import BackendSettings
 from airunway.backend.state import FIELD_MANAGER, BackendState
 from airunway.kube.client import Kube
+from airunway.runtime.single_flight import SingleFlightCache
 
 LOOPBACK_ORIGINS = r"^https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$"
 METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"]
@@ -61,7 +61,7 @@ def create_app(settings: BackendSettings | None = None, kube: Kube | None = None
             settings=settings,
             kube=own,
             cluster_name=own.context_name,
-            lists=ListCache(settings.list_cache_seconds),
+            lists=SingleFlightCache(settings.list_cache_seconds),
             archs=ArchCache(settings.hf_endpoint),
             metrics=metrics_cache(),
         )

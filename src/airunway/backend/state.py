@@ -7,10 +7,10 @@ from typing import Any
 
 from airunway.backend.schemas.deployments import Metrics
 from airunway.backend.services.hf_config import ArchCache
-from airunway.backend.services.list_cache import ListCache
 from airunway.backend.services.workloads import metrics_cache
 from airunway.backend.settings import BackendSettings
 from airunway.kube.client import Kube
+from airunway.runtime.single_flight import SingleFlightCache
 
 FIELD_MANAGER = "airunway-backend"
 
@@ -23,6 +23,6 @@ class BackendState:
     kube: Kube
     cluster_name: str | None = None
     config_cache: dict[str, Any] | None = None
-    lists: ListCache[Any] = field(default_factory=lambda: ListCache(0.0))
+    lists: SingleFlightCache[Any] = field(default_factory=lambda: SingleFlightCache(0.0))
     archs: ArchCache = field(default_factory=lambda: ArchCache("https://huggingface.co"))
-    metrics: ListCache[Metrics] = field(default_factory=metrics_cache)
+    metrics: SingleFlightCache[Metrics] = field(default_factory=metrics_cache)

@@ -27,10 +27,10 @@ from airunway.backend.schemas.deployments import (
     Pvcs,
 )
 from airunway.backend.services import capacity, pending
-from airunway.backend.services.list_cache import ListCache
 from airunway.backend.services.md_status import pod_status
 from airunway.kube.client import Kube
 from airunway.kube.errors import ForbiddenError, KubeError, NotFoundError
+from airunway.runtime.single_flight import SingleFlightCache
 
 _LABELS = (
     "app.kubernetes.io/instance",
@@ -202,9 +202,9 @@ def friendly(message: str) -> str:
     return message
 
 
-def metrics_cache(clock: Callable[[], float] = time.monotonic) -> ListCache[Metrics]:
+def metrics_cache(clock: Callable[[], float] = time.monotonic) -> SingleFlightCache[Metrics]:
     """Scrapes by caller and target; successes kept METRICS_TTL, failures METRICS_FAILURE_TTL."""
-    return ListCache(
+    return SingleFlightCache(
         METRICS_TTL,
         ttl_of=lambda m: METRICS_TTL if m.available else METRICS_FAILURE_TTL,
         serve_stale=False,
@@ -213,7 +213,7 @@ def metrics_cache(clock: Callable[[], float] = time.monotonic) -> ListCache[Metr
 
 
 async def metrics(
-    cache: ListCache[Metrics], kube: Kube, caller: str, md: dict[str, Any]
+    cache: SingleFlightCache[Metrics], kube: Kube, caller: str, md: dict[str, Any]
 ) -> Metrics:
     """The model server's /metrics through the API server's service proxy, shared briefly.
 

@@ -28,6 +28,7 @@ from typing import Any, Final, NamedTuple
 import httpx
 
 from airunway.providers.vllm.image import RESOLVE_TIMEOUT_SECONDS, ResolvedImage, go_quote
+from airunway.runtime.single_flight import SingleFlightCache
 
 DOCKER_HUB: Final = "registry-1.docker.io"
 _HUB_ALIASES: Final = frozenset({"docker.io", "index.docker.io", DOCKER_HUB})
@@ -265,6 +266,12 @@ class RegistryResolver:
     ``endpoint_overrides`` maps a registry host (``registry-1.docker.io``; ``docker.io`` means the
     same) to the base URL to use instead of ``https://<host>``; ``timeout`` bounds a whole
     resolution (every request of it), 30 s by default as the spec says.
+
+    A successful resolution is shared for ``cache_seconds`` (concurrent asks for the same
+    reference wait for one resolution): a fleet created at once pins every deployment to the
+    same digest with one registry round trip instead of one per deployment (that was a fifth of
+    the provider's CPU for 400 deployments).  A moving tag is therefore seen at most that much
+    later; failures are never kept.
     """
 
     def __init__(
@@ -272,6 +279,7 @@ class RegistryResolver:
         endpoint_overrides: Mapping[str, str] | None = None,
         timeout: float = RESOLVE_TIMEOUT_SECONDS,
         user_agent: str = "airunway-vllm-image-resolver",
+        cache_seconds: float = 60.0,
     ) -> None:
         overrides = endpoint_overrides or {}
         self.endpoints = {registry_host(host): url for host, url in overrides.items()}
@@ -279,6 +287,9 @@ class RegistryResolver:
         # one client for the process: building its TLS context per resolution was a quarter of
         # the provider's CPU when a fleet of deployments was created at once
         self._client: httpx.AsyncClient | None = None
+        self._resolved: SingleFlightCache[ResolvedImage] = SingleFlightCache(
+            cache_seconds, serve_stale=False
+        )
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
@@ -301,6 +312,9 @@ class RegistryResolver:
 
     async def resolve(self, image_ref: str) -> ResolvedImage:
         """The manifest digest and provenance of ``image_ref``; raises :class:`RegistryError`."""
+        return await self._resolved.get(image_ref, lambda: self._resolve(image_ref))
+
+    async def _resolve(self, image_ref: str) -> ResolvedImage:
         base = self.base_url(parse_reference(image_ref).registry)
         try:
             async with asyncio.timeout(self.timeout):

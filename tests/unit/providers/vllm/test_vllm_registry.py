@@ -328,3 +328,20 @@ def test_invalid_references_are_rejected(image: str) -> None:
 )
 def test_rfc3339_utc(value: object, expected: str) -> None:
     assert rfc3339_utc(value) == expected
+
+
+async def test_a_fleet_asking_at_once_shares_one_resolution(registry: RunningRegistry) -> None:
+    shared = resolver(registry.url)
+    results = await asyncio.gather(*(shared.resolve(NIGHTLY) for _ in range(20)))
+    assert len({r.digest for r in results}) == 1
+    assert len(registry.registry.requests) == 5  # one resolution: challenge, token, 3 reads
+    await shared.resolve(NIGHTLY)
+    assert len(registry.registry.requests) == 5  # still fresh: no new round trip
+
+
+async def test_a_failed_resolution_is_not_kept(registry: RunningRegistry) -> None:
+    shared = resolver(registry.url)
+    for _ in range(2):
+        with pytest.raises(RegistryError, match="HTTP 404"):
+            await shared.resolve("vllm/vllm-openai:no-such-tag")
+    assert len([r for r in registry.registry.requests if "no-such-tag" in r]) >= 2

@@ -1,17 +1,18 @@
-"""A short-lived, shared result for identical concurrent list requests (single flight).
+"""A short-lived, shared result for identical concurrent reads (single flight).
 
-The UI polls the deployment list; fifty clients asking at once would otherwise make fifty
-cluster-wide lists of ModelDeployments and pods on the API server, which then dominates the
-latency.  Requests for the same identity and namespace share one in-flight read, and its
-result is reused for ``ttl`` seconds; after that the last result is still answered while one
-background read refreshes it (so no request waits for the API server once a key is warm), and
-results older than ten times ``ttl`` are never answered.  Any create or delete through this
-backend clears everything, so a person always sees their own change at once.  Keys include a hash of
-the caller's token, so one person's result is never served to another.
+Its first user is the backend's deployment list: the UI polls the deployment list; fifty clients
+asking at once would otherwise make fifty cluster-wide lists of ModelDeployments and pods on the
+API server, which then dominates the latency. Requests for the same identity and namespace share
+one in-flight read, and its result is reused for ``ttl`` seconds; after that the last result is
+still answered while one background read refreshes it (so no request waits for the API server
+once a key is warm), and results older than ten times ``ttl`` are never answered. Any create or
+delete through this backend clears everything, so a person always sees their own change at once.
+Keys include a hash of the caller's token, so one person's result is never served to another.
 
-The same single flight serves other polled reads (a deployment's metrics): ``ttl_of`` gives a
-result its own lifetime (a failure is kept shorter than a success) and ``serve_stale=False``
-answers nothing older than that lifetime.
+The same single flight serves other repeated reads (a deployment's metrics in the backend, an
+image tag's digest in the Direct vLLM provider): ``ttl_of`` gives a result its own lifetime (a
+failure is kept shorter than a success) and ``serve_stale=False`` answers nothing older than
+that lifetime.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-class ListCache(Generic[T]):
+class SingleFlightCache(Generic[T]):
     """Results by key, fresh for ``ttl`` seconds; concurrent misses share one load."""
 
     def __init__(

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from airunway.backend.services.list_cache import ListCache
+from airunway.runtime.single_flight import SingleFlightCache
 
 
 async def test_concurrent_requests_share_one_load_and_keys_stay_apart() -> None:
-    cache: ListCache[str] = ListCache(ttl=60)
+    cache: SingleFlightCache[str] = SingleFlightCache(ttl=60)
     calls: list[str] = []
     gate = asyncio.Event()
 
@@ -34,7 +34,7 @@ async def test_concurrent_requests_share_one_load_and_keys_stay_apart() -> None:
 
 
 async def test_failures_are_not_cached_and_reach_every_waiter() -> None:
-    cache: ListCache[str] = ListCache(ttl=60)
+    cache: SingleFlightCache[str] = SingleFlightCache(ttl=60)
 
     async def boom() -> str:
         await asyncio.sleep(0)
@@ -52,7 +52,7 @@ async def test_failures_are_not_cached_and_reach_every_waiter() -> None:
 
 
 async def test_ttl_zero_always_loads() -> None:
-    cache: ListCache[int] = ListCache(ttl=0)
+    cache: SingleFlightCache[int] = SingleFlightCache(ttl=0)
     count = 0
 
     async def load() -> int:
@@ -64,7 +64,7 @@ async def test_ttl_zero_always_loads() -> None:
 
 
 async def test_stale_result_is_answered_while_exactly_one_refresh_runs() -> None:
-    cache: ListCache[int] = ListCache(ttl=0.01)
+    cache: SingleFlightCache[int] = SingleFlightCache(ttl=0.01)
     loads = 0
     gate = asyncio.Event()
 
@@ -88,7 +88,7 @@ async def test_stale_result_is_answered_while_exactly_one_refresh_runs() -> None
 
 def test_write_during_a_load_is_not_stored_stale() -> None:
     async def scenario() -> str:
-        cache: ListCache[str] = ListCache(ttl=60)
+        cache: SingleFlightCache[str] = SingleFlightCache(ttl=60)
         gate = asyncio.Event()
 
         async def slow() -> str:

@@ -40,6 +40,18 @@ def _client_config(
     return config
 
 
+#: Admission looks at the spec and one annotation only (the Dynamo test-backend switch), so an
+#: update that changes neither (a finalizer added or removed, a label) has nothing to default
+#: or refuse: the API server skips the call.  Providers add their
+#: finalizer to every deployment, and deletion removes it, so this halves the webhook calls
+#: of a deployment's life; an object that no longer parses can always lose its finalizer.
+_CHANGED = (
+    "request.operation != 'UPDATE' || object.spec != oldObject.spec || "
+    "(has(object.metadata.annotations) ? object.metadata.annotations : {}) != "
+    "(has(oldObject.metadata.annotations) ? oldObject.metadata.annotations : {})"
+)
+
+
 def _webhook(name: str, client: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
@@ -58,6 +70,7 @@ def _webhook(name: str, client: dict[str, Any]) -> dict[str, Any]:
         "admissionReviewVersions": ["v1"],
         "timeoutSeconds": 10,
         "matchPolicy": "Equivalent",
+        "matchConditions": [{"name": "spec-or-annotations-changed", "expression": _CHANGED}],
     }
 
 

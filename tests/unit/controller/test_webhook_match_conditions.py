@@ -26,7 +26,7 @@ def _condition() -> str:
         for condition in hook["matchConditions"]
     }
     (expression,) = expressions  # both webhooks share it
-    return expression
+    return str(expression)
 
 
 def _sent(operation: str, old: dict[str, Any] | None, new: dict[str, Any]) -> bool:

@@ -265,8 +265,8 @@ class ProviderReconciler:
     ) -> list[Manifest] | None:
         """Apply what changed; the live objects in order, or None after a failure condition.
 
-        When several objects must be written, each is first applied as a server-side dry run:
-        an object the API server refuses then leaves nothing half-applied.
+        When several objects must be written, all but the first are first applied as a
+        server-side dry run: an object the API server refuses then leaves nothing half-applied.
         """
         live: list[Manifest | None] = []
         pending: list[int] = []
@@ -295,17 +295,20 @@ class ProviderReconciler:
             if not unchanged:
                 pending.append(len(live))
             live.append(existing if unchanged else None)
-        for dry_run in [True, False] if len(pending) > 1 else [False]:
-            for index in pending:
-                applied = await self._apply_one(objects[index], st, dry_run=dry_run)
-                if applied is None:
-                    return None
-                if not dry_run:
-                    self._applied[object_key(objects[index])] = (
-                        digest(objects[index]),
-                        live_version(applied),
-                    )
-                    live[index] = applied
+        # the first object written needs no rehearsal: if the API server refuses it, nothing
+        # has been written yet; every later one is rehearsed before anything is written
+        for index in pending[1:]:
+            if await self._apply_one(objects[index], st, dry_run=True) is None:
+                return None
+        for index in pending:
+            applied = await self._apply_one(objects[index], st, dry_run=False)
+            if applied is None:
+                return None
+            self._applied[object_key(objects[index])] = (
+                digest(objects[index]),
+                live_version(applied),
+            )
+            live[index] = applied
         return [obj for obj in live if obj is not None]
 
     async def _apply_one(self, obj: Manifest, st: _Status, *, dry_run: bool) -> Manifest | None:

@@ -367,7 +367,7 @@ async def run(n: int, changes: int, concurrency: int, *, keep: bool, mixed: bool
 
 def _print_rss(cluster: DevCluster) -> None:
     for record in cluster.records():
-        if record.name.startswith(("etcd", "kube", "kwok")):
+        if record.name.startswith(("etcd", "kube-", "kwok")):  # not kuberay-provider
             continue
         main, children = tree_rss(record.process())
         print(f"  RSS {record.name}: {main / MIB:.0f} MiB (+{children / MIB:.0f} MiB children)")

@@ -75,37 +75,75 @@ export async function apiCall<T>(stack: StackInfo, method: string, path: string,
   return { status: r.status, body: (await r.json()) as T };
 }
 
-export interface LateAnswer {
-  /** The proxy's address: load the UI from here so that its API calls pass through it. */
-  url: string;
-  /** Resolves once the backend has answered the held request. */
+/** Resolves when a request for `url` fails: on the network (the browser is offline) or with a
+ * 5xx answer (the backend behind the proxy is down). */
+export function requestFails(page: Page, url: RegExp, timeout: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no failed request for ${url} within ${timeout} ms`)), timeout);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    page.on("requestfailed", (r) => url.test(r.url()) && done());
+    page.on("response", (r) => url.test(r.url()) && r.status() >= 500 && done());
+  });
+}
+
+/** How a gate treats the first request for its path that reaches the proxy before release. */
+export type GateKind =
+  /** forwarded at once; the real answer is kept until release (it arrives late) */
+  | "late-answer"
+  /** not forwarded; on release answered 502 Bad Gateway, as a reverse proxy does when the
+   * backend is down (a dropped connection would be retried transparently by the browser) */
+  | "unavailable";
+
+export interface Gate {
+  /** Resolves once a request is being held (for "late-answer": once its answer is in hand). */
   held: Promise<void>;
-  /** Hand the held answer to the browser. */
+  /** Let the held request go its way; later requests pass untouched, whether one was held or not. */
   release: () => void;
+}
+
+export interface GatedProxy {
+  /** The proxy's address: load the UI from here so that all its requests pass through it. */
+  url: string;
+  gates: Gate[];
   close: () => Promise<void>;
 }
 
 /**
- * A pass-through proxy in front of the real backend that keeps the answer to the first request
- * for `path` until released: the browser's request is really on the wire (sent before whatever
- * the test does next) and its real answer arrives late.
+ * A pass-through proxy in front of the real backend that can hold one request per gate, so a
+ * test puts a request in a known state (on the wire, answered late, or answered 502) whatever the
+ * machine's speed. Everything else, and every answer, comes from the real backend.
  */
-export async function lateAnswerProxy(target: string, path: RegExp): Promise<LateAnswer> {
-  let release = () => {};
-  let heldNow = () => {};
-  const gate = new Promise<void>((res) => (release = res));
-  const held = new Promise<void>((res) => (heldNow = res));
-  let first = true;
+export async function gatedProxy(target: string, specs: { path: RegExp; kind: GateKind }[]): Promise<GatedProxy> {
   const upstream = new URL(target);
+  const gates = specs.map((spec) => {
+    let release = () => {};
+    let heldNow = () => {};
+    const released = new Promise<void>((res) => (release = res));
+    const held = new Promise<void>((res) => (heldNow = res));
+    const gate = { ...spec, armed: true, held, released, heldNow, release: () => {} };
+    gate.release = () => {
+      gate.armed = false;
+      release();
+    };
+    return gate;
+  });
   const server = createServer((req, res) => {
-    const hold = first && path.test((req.url ?? "").split("?")[0]);
-    if (hold) first = false;
+    const gate = gates.find((g) => g.armed && g.path.test((req.url ?? "").split("?")[0]));
+    if (gate) gate.armed = false;
+    if (gate?.kind === "unavailable") {
+      gate.heldNow();
+      void gate.released.then(() => res.writeHead(502, { "content-type": "text/plain" }).end("backend unavailable"));
+      return;
+    }
     const out = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (answer) => {
       const chunks: Buffer[] = [];
       answer.on("data", (c: Buffer) => chunks.push(c));
       answer.on("end", () => {
-        if (hold) heldNow();
-        void (hold ? gate : Promise.resolve()).then(() => {
+        gate?.heldNow();
+        void (gate ? gate.released : Promise.resolve()).then(() => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           res.end(Buffer.concat(chunks));
         });
@@ -118,10 +156,9 @@ export async function lateAnswerProxy(target: string, path: RegExp): Promise<Lat
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    held,
-    release,
+    gates: gates.map((g) => ({ held: g.held, release: g.release })),
     close: async () => {
-      release();
+      for (const g of gates) g.release();
       server.closeAllConnections();
       await new Promise<void>((res) => server.close(() => res()));
     },

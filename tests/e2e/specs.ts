@@ -1,6 +1,6 @@
 /** The end-to-end cases: the UI in Chromium against the real backend, cluster and providers. */
 import type { Page } from "playwright-core";
-import { apiCall, axe, lateAnswerProxy, see, type StackInfo, type TestCase } from "./harness";
+import { apiCall, axe, gatedProxy, requestFails, see, type StackInfo, type TestCase } from "./harness";
 
 const QWEN = "/deploy/Qwen%2FQwen3-0.6B";
 
@@ -26,19 +26,6 @@ async function waitGone(stack: StackInfo, name: string, timeout = 60_000): Promi
 async function names(stack: StackInfo): Promise<string[]> {
   const r = await apiCall<{ deployments: { name: string }[] }>(stack, "GET", `/api/deployments?namespace=${stack.namespace}`);
   return r.body.deployments.map((d) => d.name);
-}
-
-/** Hold the first request for `url` until `release()`, then let it go out (into whatever
- * network state the test has set by then). */
-async function holdRequest(page: Page, url: RegExp): Promise<() => void> {
-  let release = () => {};
-  const gate = new Promise<void>((res) => (release = res));
-  await page.route(url, async (route) => {
-    await gate;
-    // the page may have moved on meanwhile (a reload drops its requests): nothing to send
-    await route.continue().catch(() => undefined);
-  }, { times: 1 });
-  return release;
 }
 
 export const cases: TestCase[] = [
@@ -158,27 +145,31 @@ export const cases: TestCase[] = [
   {
     name: "an unreachable backend shows a banner and the page recovers by itself",
     async fn({ page, context, stack }) {
-      // Known states, whatever the machine's speed: the Settings page's code is held until the
-      // browser is offline (so it fails to load, whether or not the background prefetch had
-      // asked for it already), and the first cluster-status call is still on the wire when
-      // the outage begins, its real answer handed over only once the banner shows.
-      const proxy = await lateAnswerProxy(stack.baseUrl, /^\/api\/cluster\/status$/);
+      // Known states, whatever the machine's speed: the Settings page's code fails to load in
+      // the outage (if the background prefetch asked for it already, that request is held and
+      // answered 502 once the browser is offline; if not, the click asks while offline), and the
+      // first cluster-status call is still on the wire when the outage begins, its real answer
+      // handed over only once the banner shows.
       const settingsCode = /\/assets\/SettingsPage-[\w-]+\.js$/;
-      const releaseSettingsCode = await holdRequest(page, settingsCode);
+      const proxy = await gatedProxy(stack.baseUrl, [
+        { path: /^\/api\/cluster\/status$/, kind: "late-answer" },
+        { path: settingsCode, kind: "unavailable" },
+      ]);
+      const [lateStatus, failingCode] = proxy.gates;
       try {
         await page.goto(`${proxy.url}/deployments`);
         await see(page, "Manage your model deployments");
-        await proxy.held;
+        await lateStatus.held;
         const banner = page.getByRole("alert").filter({ hasText: "Retrying automatically" });
         // Settings' code fails to load: the banner, then a reload once the backend answers.
         await context.setOffline(true);
-        const codeFailed = page.waitForEvent("requestfailed", { predicate: (r) => settingsCode.test(r.url()), timeout: 15_000 });
+        const codeFailed = requestFails(page, settingsCode, 15_000);
         await page.getByRole("link", { name: "Settings", exact: true }).click();
-        releaseSettingsCode();
+        failingCode.release();
         await codeFailed;
         await banner.waitFor({ timeout: 15_000 });
         // an answer to a request sent before the outage does not end it
-        proxy.release();
+        lateStatus.release();
         await page.getByText("Connected", { exact: true }).first().waitFor({ timeout: 15_000 });
         if (!(await banner.isVisible())) throw new Error("an answer to a request sent before the outage hid the banner");
         await context.setOffline(false);

@@ -129,6 +129,14 @@ def _retry_after(headers: Mapping[str, str] | None) -> float | None:
         return None
 
 
+def _error_class(code: int, reason: str = "") -> type[KubeError]:
+    """Our type for an error answer: Kubernetes' reason first, then the HTTP code."""
+    cls = _BY_REASON.get(reason) or _BY_STATUS.get(code)
+    if cls is not None:
+        return cls
+    return UnavailableError if code >= 500 else KubeError  # noqa: PLR2004
+
+
 def from_api_error(exc: ApiError) -> KubeError:
     """Map a lightkube ApiError to our type, keeping Kubernetes' message and reason."""
     status = exc.status
@@ -139,9 +147,7 @@ def from_api_error(exc: ApiError) -> KubeError:
         # server-side apply answers 500 when the object does not fit the schema; it is the
         # caller's input that is wrong, so report it as such
         return InvalidError(message, reason="Invalid", status=422)
-    cls = _BY_REASON.get(reason) or _BY_STATUS.get(code)
-    if cls is None:
-        cls = UnavailableError if code >= 500 else KubeError  # noqa: PLR2004
+    cls = _error_class(code, reason)
     headers = exc.response.headers if exc.response is not None else None
     return cls(message, reason=reason, status=code, retry_after=_retry_after(headers))
 
@@ -159,9 +165,7 @@ def from_status_response(
         message = str(body.get("message") or text)
     else:
         reason, message = "", text.strip() or f"HTTP {code}"
-    cls = _BY_REASON.get(reason) or _BY_STATUS.get(code)
-    if cls is None:
-        cls = UnavailableError if code >= 500 else KubeError  # noqa: PLR2004
+    cls = _error_class(code, reason)
     return cls(message, reason=reason, status=code, retry_after=_retry_after(headers))
 
 
@@ -186,7 +190,7 @@ def converted() -> Iterator[None]:
     except httpx2.HTTPStatusError as exc:
         # a non-Status error body (e.g. a plain-text 404 for an API that is no longer served)
         code = exc.response.status_code
-        cls = _BY_STATUS.get(code) or (UnavailableError if code >= 500 else KubeError)  # noqa: PLR2004
+        cls = _error_class(code)
         try:
             text = exc.response.text.strip()
         except httpx2.ResponseNotRead:  # a watch stream: the body was never read

@@ -70,11 +70,6 @@ export const api = createApiClient({
   },
 });
 
-/** True when an error means the backend could not be reached at all. */
-export function isUnreachable(err: unknown): boolean {
-  return err instanceof ApiError && err.unreachable;
-}
-
 /** "message (CODE)" for an error from the API, or the message of anything else. */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) return err.status ? `${err.message} (${err.code}, HTTP ${err.status})` : err.message;

@@ -59,6 +59,10 @@ LABEL_INFERENCE_GATEWAY: Final = "airunway.ai/inference-gateway"
 ANNOTATION_BBR_NAMESPACE: Final = "airunway.ai/bbr-namespace"
 ANNOTATION_RESTARTED_AT: Final = "airunway.ai/restartedAt"
 
+#: Field selector of the selected provider (a CRD ``selectableFields`` entry): a provider's
+#: watch asks the API server for its own ModelDeployments only.
+SELECTED_PROVIDER_FIELD: Final = "status.provider.name"
+
 # --- labels on objects created for a ModelDeployment ------------------------------------------
 LABEL_MODEL_DEPLOYMENT: Final = "airunway.ai/model-deployment"
 LABEL_MANAGED_BY: Final = "airunway.ai/managed-by"

@@ -31,6 +31,7 @@ from airunway.api.constants import (
     MODEL_DEPLOYMENT_LIST_KIND,
     MODEL_DEPLOYMENT_PLURAL,
     MODEL_DEPLOYMENT_SINGULAR,
+    SELECTED_PROVIDER_FIELD,
     VERSION,
 )
 from airunway.api.inferenceproviderconfig import InferenceProviderConfig
@@ -87,6 +88,8 @@ class CRDSpec:
     singular: str
     scope: Literal["Namespaced", "Cluster"]
     printer_columns: tuple[PrinterColumn, ...]
+    #: field paths usable in field selectors (``selectableFields``, GA in Kubernetes 1.32)
+    selectable_fields: tuple[str, ...] = ()
 
     @property
     def file_name(self) -> str:
@@ -109,6 +112,7 @@ CRDS: Final = (
             PrinterColumn("Replicas", "integer", ".status.replicas.ready", "Ready replicas"),
             AGE_COLUMN,
         ),
+        selectable_fields=(SELECTED_PROVIDER_FIELD,),
     ),
     CRDSpec(
         model=InferenceProviderConfig,
@@ -154,17 +158,24 @@ def crd_document(crd: CRDSpec) -> dict[str, Any]:
             },
             "scope": crd.scope,
             "versions": [
-                {
-                    "name": VERSION,
-                    "served": True,
-                    "storage": True,
-                    "additionalPrinterColumns": [c.to_schema() for c in crd.printer_columns],
-                    "schema": {"openAPIV3Schema": object_schema(crd)},
-                    "subresources": {"status": {}},
-                }
+                _version(crd),
             ],
         },
     }
+
+
+def _version(crd: CRDSpec) -> dict[str, Any]:
+    version: dict[str, Any] = {
+        "name": VERSION,
+        "served": True,
+        "storage": True,
+        "additionalPrinterColumns": [c.to_schema() for c in crd.printer_columns],
+        "schema": {"openAPIV3Schema": object_schema(crd)},
+        "subresources": {"status": {}},
+    }
+    if crd.selectable_fields:
+        version["selectableFields"] = [{"jsonPath": f".{f}"} for f in crd.selectable_fields]
+    return version
 
 
 # One line per scalar: folded CEL rules are hard to review; multi-line text uses literal blocks.

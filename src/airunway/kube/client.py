@@ -270,13 +270,23 @@ class Kube:
             return
 
     async def watch(
-        self, api_version: str, kind: str, namespace: str | None = None
+        self,
+        api_version: str,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
+        fields: Mapping[str, str] | None = None,
     ) -> AsyncIterator[tuple[str, Manifest]]:
-        """Yield ``(event type, object)`` for changes of a kind."""
+        """Yield ``(event type, object)`` for changes of a kind, selected by the server."""
         res = await self._resource(api_version, kind)
         kwargs: dict[str, Any] = {}
         if issubclass(res, NamespacedResource):
             kwargs["namespace"] = namespace if namespace is not None else "*"
+        if labels:
+            kwargs["labels"] = dict(labels)
+        if fields:
+            kwargs["fields"] = dict(fields)
         async with aconverted():
             async for event, obj in self._client.watch(res, **kwargs):
                 yield event, dict(obj.to_dict())

@@ -19,13 +19,13 @@ from typing import Any, Final
 
 from airunway.kube.client import Kube, Manifest
 from airunway.kube.errors import KubeError
+from airunway.kube.watch import watch_forever
 from airunway.runtime.queue import WorkQueue
 from airunway.sim.settings import SimSettings
 from airunway.sim.workloads import (
     SIMULATOR_ANNOTATION,
     controller_of,
     placeholder_deployment,
-    watch_forever,
 )
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from airunway.kube.client import Kube, Manifest
 from airunway.kube.errors import KubeError, NotFoundError
+from airunway.kube.watch import watch_forever
 from airunway.runtime.queue import WorkQueue
 from airunway.sim.gateway_status import (
     CONTROLLER_NAME,
@@ -36,7 +37,7 @@ from airunway.sim.gateway_status import (
     resolved_refs,
 )
 from airunway.sim.settings import SimSettings
-from airunway.sim.workloads import SIMULATOR_ANNOTATION, watch_forever
+from airunway.sim.workloads import SIMULATOR_ANNOTATION
 
 log = logging.getLogger(__name__)
 SIMULATOR: Final = "gateway"

@@ -17,9 +17,10 @@ from typing import Final
 
 from airunway.kube.client import Kube, Manifest
 from airunway.kube.errors import ConflictError, KubeError
+from airunway.kube.watch import watch_forever
 from airunway.runtime.queue import WorkQueue
 from airunway.sim.settings import SimSettings
-from airunway.sim.workloads import SIMULATOR_ANNOTATION, watch_forever
+from airunway.sim.workloads import SIMULATOR_ANNOTATION
 
 log = logging.getLogger(__name__)
 CLASS_NAME: Final = "airunway-sim"

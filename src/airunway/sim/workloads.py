@@ -8,15 +8,13 @@ simulator and those that follow share them; the pure ones are unit-tested withou
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 from airunway.api import Condition, ConditionStatus, set_condition
-from airunway.kube.client import Kube, Manifest
-from airunway.kube.errors import KubeError
+from airunway.kube.client import Manifest
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +26,6 @@ FAIL_ANNOTATION: Final = "sim.airunway.ai/fail"
 PLACEHOLDER_IMAGE: Final = "registry.k8s.io/pause:3.10"
 #: Label the dev cluster puts on every kwok-managed node.
 KWOK_NODE_LABELS: Final = {"type": "kwok"}
-_MAX_RECONNECT_DELAY: Final = 30.0
 
 
 def controller_ref(owner: Mapping[str, Any]) -> dict[str, Any]:
@@ -170,33 +167,3 @@ def placeholder_deployment(
             },
         },
     }
-
-
-async def watch_forever(
-    kube: Kube,
-    api_version: str,
-    kind: str,
-    namespace: str | None,
-    handle: Callable[[str, Manifest], None],
-    *,
-    reconnect_delay: float,
-) -> None:
-    """Feed every watch event of a kind to ``handle``; re-open the watch after failures.
-
-    A (re)opened watch starts with an ADDED event for each existing object, so nothing that
-    changed while it was down is missed.  Failures (API server restarts, a CRD that is not
-    installed yet, even errors the client library fails to convert) are retried with a doubling
-    delay, reset by the next event.
-    """
-    delay = reconnect_delay
-    while True:
-        try:
-            async for event, obj in kube.watch(api_version, kind, namespace):
-                delay = reconnect_delay
-                handle(event, obj)
-        except KubeError as exc:
-            log.warning("watch %s %s failed (retry in %.1fs): %s", api_version, kind, delay, exc)
-        except Exception:  # a watch must outlive anything but cancellation
-            log.exception("watch %s %s broke (retry in %.1fs)", api_version, kind, delay)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, _MAX_RECONNECT_DELAY)

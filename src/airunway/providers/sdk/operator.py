@@ -1,9 +1,12 @@
 """A provider controller process: registration, heartbeat, watches, queue, leader election.
 
-The same shape as the core controller's process (kopf event handlers feeding a work queue,
+The same shape as the core controller's process (watch events feeding a work queue,
 Lease-based leader election, probes), built from :mod:`airunway.runtime`.  Watches cover the
 ModelDeployments the provider serves and every upstream kind it renders (filtered to objects
-labelled as ours), so an upstream status change reaches the ModelDeployment in one reconcile.
+owned by them), so an upstream status change reaches the ModelDeployment in one reconcile.
+The watches are plain list-and-watch streams rather than kopf's: a provider only needs "this
+object changed", and kopf's per-event machinery cost more CPU than the reconciles it fed
+(ADR 0003).
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
-import kopf
 from prometheus_client import CollectorRegistry
 
-from airunway.api import GROUP, MODEL_DEPLOYMENT_KIND, MODEL_DEPLOYMENT_PLURAL, VERSION
-from airunway.kube.client import Kube
+from airunway.api import API_VERSION, MODEL_DEPLOYMENT_KIND, SELECTED_PROVIDER_FIELD
+from airunway.kube.client import Kube, Manifest
+from airunway.kube.watch import watch_forever
 from airunway.providers.sdk.base import ProviderDefinition
 from airunway.providers.sdk.cache import WatchCache
 from airunway.providers.sdk.reconcile import PrepareFn, ProviderReconciler
@@ -30,7 +34,6 @@ from airunway.providers.sdk.registration import (
 from airunway.providers.sdk.settings import ProviderSettings
 from airunway.providers.sdk.storage_reconcile import StorageReconciler
 from airunway.runtime.events import EventRecorder
-from airunway.runtime.kopf_setup import new_registry
 from airunway.runtime.leader import LeaderElector, LeaseConfig
 from airunway.runtime.probes import ProbeServer
 from airunway.runtime.queue import WorkQueue
@@ -100,10 +103,10 @@ class ProviderProcess:
                 retry_period=settings.retry_period,
             ),
         )
-        self.kopf_ready = asyncio.Event()
+        self.watching = asyncio.Event()
         self.probes = ProbeServer(
             CollectorRegistry(),
-            lambda: not self.elector.is_leader or self.kopf_ready.is_set(),
+            lambda: not self.elector.is_leader or self.watching.is_set(),
             host=settings.probe_host,
             health_port=settings.health_port,
             metrics_port=settings.metrics_port,
@@ -146,56 +149,61 @@ class ProviderProcess:
     async def _lead(self) -> None:
         async with asyncio.TaskGroup() as group:
             group.create_task(self.queue.run())
-            group.create_task(self._kopf(self._registry()))
+            for watch in self._watches():
+                group.create_task(watch)
+            self.watching.set()
 
-    async def _kopf(self, registry: kopf.OperatorRegistry) -> None:
-        """Run kopf's watches; kopf takes over SIGINT/SIGTERM, so its return means "stop"."""
-        await kopf.operator(
-            registry=registry,
-            clusterwide=True,
-            standalone=True,
-            ready_flag=self.kopf_ready,
-            memo=kopf.Memo(),
+    def _watches(self) -> list[Coroutine[Any, Any, None]]:
+        """One watch per kind: this provider's ModelDeployments, and every upstream kind.
+
+        The ModelDeployment watch is selected by the server on ``status.provider.name``: the
+        providers a deployment did not select are not sent its events at all.
+        """
+        delay = self.settings.watch_reconnect_delay
+        watches = [
+            watch_forever(
+                self.kube,
+                API_VERSION,
+                MODEL_DEPLOYMENT_KIND,
+                None,
+                self._md_event,
+                reconnect_delay=delay,
+                fields={SELECTED_PROVIDER_FIELD: self.definition.name},
+            )
+        ]
+        watches.extend(
+            watch_forever(
+                self.kube, api_version, kind, None, self._upstream_event, reconnect_delay=delay
+            )
+            for api_version, kind in self.definition.kinds
         )
-        self.stop()
+        return watches
 
-    def _enqueue_owner(self, body: kopf.Body) -> None:
+    def _md_event(self, event: str, body: Manifest) -> None:
+        meta = body.get("metadata") or {}
+        key = (str(meta.get("namespace")), str(meta.get("name")))
+        self.cache.observe(event, body)
+        if event != "DELETED" and self.reconciler.concerns(body):
+            self._mine.add(key)
+            self.queue.add(key)
+            return
+        self._mine.discard(key)
+        if event == "DELETED" and self.definition.finalizer in (meta.get("finalizers") or []):
+            # it left the selection but still holds our finalizer: let the reconcile release it
+            self.queue.add(key)
+
+    def _upstream_event(self, event: str, body: Manifest) -> None:
         """Reconcile the ModelDeployment that controls an upstream object, if it is ours.
 
-        Providers watch the same kinds (Deployments, Services, PVCs...); without the check
-        every provider would read every other provider's ModelDeployment on each pod change.
+        Keyed by the controller owner reference, not by labels: podTemplate labels may
+        overwrite ours (as the reference allows), owner references cannot be.  Providers watch
+        the same kinds (Deployments, Services, PVCs...); without the ``_mine`` check every
+        provider would read every other provider's ModelDeployment on each change.
         """
-        for ref in body.metadata.get("ownerReferences") or []:
+        self.cache.observe(event, body)
+        meta = body.get("metadata") or {}
+        for ref in meta.get("ownerReferences") or []:
             if ref.get("kind") == MODEL_DEPLOYMENT_KIND and ref.get("controller"):
-                key = (str(body.metadata.namespace), str(ref.get("name")))
+                key = (str(meta.get("namespace")), str(ref.get("name")))
                 if key in self._mine:
                     self.queue.add(key)
-
-    def _registry(self) -> kopf.OperatorRegistry:
-        registry = new_registry(self.settings.kubeconfig)
-
-        @kopf.on.event(GROUP, VERSION, MODEL_DEPLOYMENT_PLURAL, registry=registry)
-        async def md_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:  # noqa: ANN401
-            key = (str(body.metadata.namespace), str(body.metadata.name))
-            self.cache.observe(str(event.get("type")), dict(event.get("object") or body))
-            if event.get("type") != "DELETED" and self.reconciler.concerns(dict(body)):
-                self._mine.add(key)
-                self.queue.add(key)
-            else:
-                self._mine.discard(key)
-
-        for api_version, kind in self.definition.kinds:
-            group, _, version = api_version.rpartition("/")
-
-            # keyed by the controller owner reference, not by labels: podTemplate labels may
-            # overwrite ours (as the reference allows), owner references cannot be
-            @kopf.on.event(group=group, version=version, kind=kind, registry=registry)
-            async def upstream_event(
-                event: kopf.RawEvent,
-                body: kopf.Body,
-                **_: Any,  # noqa: ANN401
-            ) -> None:
-                self.cache.observe(str(event.get("type")), dict(event.get("object") or body))
-                self._enqueue_owner(body)
-
-        return registry

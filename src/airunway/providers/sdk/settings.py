@@ -39,6 +39,9 @@ class ProviderSettings(BaseSettings):
         default=f"ghcr.io/ai-runway/airunway:{__version__}",
         description="Image of the model download Job (runs `airunway model download`).",
     )
+    watch_reconnect_delay: float = Field(
+        default=1.0, gt=0, description="First wait before a failed watch is re-opened (seconds)."
+    )
     deletion_timeout: float = Field(
         default=300.0, gt=0, description="Give up waiting for upstream deletion after (seconds)."
     )

@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Final
 
 import psutil
 
@@ -112,3 +115,39 @@ async def finish(cluster: DevCluster, kube: Kube | None, *, keep: bool) -> None:
         print(f"kept: cluster {name} (stop with: airunway dev cluster down --name {name})")
     else:
         cluster.down()
+
+
+_COUNTED: Final = ("apiserver_request_total", "apiserver_watch_events_total")
+
+
+async def api_counters(kube: Kube) -> Counter[str]:
+    """The API server's request and watch-event counters, keyed by what they count.
+
+    Requests are keyed ``verb resource[/subresource]`` (dry runs apart), watch events
+    ``watch <kind>``: where a workload's API server time goes, without a profiler.
+    """
+    text = await kube.raw_get_checked("/metrics")
+    counts: Counter[str] = Counter()
+    for line in text.splitlines():
+        name, _, rest = line.partition("{")
+        if name not in _COUNTED:
+            continue
+        labels_text, _, value = rest.rpartition("} ")
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', labels_text))
+        if name == "apiserver_watch_events_total":
+            key = f"watch {labels.get('kind') or labels.get('resource', '?')}"
+        else:
+            sub = f"/{labels['subresource']}" if labels.get("subresource") else ""
+            dry = " (dry run)" if labels.get("dry_run") else ""
+            code = labels.get("code", "200")
+            failed = f" ({code})" if not code.startswith("2") else ""
+            key = f"{labels.get('verb')} {labels.get('resource')}{sub}{dry}{failed}"
+        counts[key] += int(float(value))
+    return counts
+
+
+def print_counters(before: Counter[str], after: Counter[str], per: int, top: int = 40) -> None:
+    """The biggest counter increases, per object of the workload (``per`` objects)."""
+    delta = after - before
+    shown = ", ".join(f"{key} {n / per:.1f}" for key, n in delta.most_common(top))
+    print(f"  API server work per object: {shown}")

@@ -256,6 +256,10 @@ def core_status(status: ModelDeploymentStatus, message: str | None) -> dict[str,
 def _events(before: ModelDeploymentStatus, after: ModelDeploymentStatus) -> list[EventSpec]:
     """One event per kind of change: core conditions that changed, merged by type and reason.
 
+    Only decisions are told: a spec that passed validation, or an engine or provider the spec
+    names itself, is in the conditions but makes no Event (one per deployment, saying nothing
+    the user did not write).
+
     Engine and provider are usually auto-selected in the same reconcile; one Event saying both
     ("Engine vllm auto-selected ...; Provider kaito auto-selected") halves the Event writes of
     a burst of new deployments and reads just as well in ``kubectl describe``.
@@ -271,8 +275,10 @@ def _events(before: ModelDeploymentStatus, after: ModelDeploymentStatus) -> list
             new.message,
         ):
             continue
-        if ctype == ConditionType.VALIDATED and new.status == TRUE:
-            continue
+        if new.status == TRUE and (
+            ctype == ConditionType.VALIDATED or new.reason == ConditionReason.EXPLICIT_SELECTION
+        ):
+            continue  # nothing was decided: the spec passed, or named its own engine or provider
         kind: Literal["Normal", "Warning"] = "Normal" if new.status == TRUE else "Warning"
         same = next((e for e in events if (e.type, e.reason) == (kind, str(new.reason))), None)
         if same is None:

@@ -305,6 +305,7 @@ def test_explicit_provider_is_recorded_without_checking_it_exists(*, enable_sele
     assert outcome.error_type is None
     assert outcome.selected_reason == "explicit provider selection"
     assert "message" not in status
+    assert outcome.events == []  # the spec named engine and provider: nothing was decided
 
 
 def test_explicit_provider_with_no_configs_at_all() -> None:

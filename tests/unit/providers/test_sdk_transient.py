@@ -14,7 +14,8 @@ import pytest
 
 from airunway.kube.client import Kube
 from airunway.kube.errors import UnavailableError
-from airunway.providers.sdk.reconcile import ProviderReconciler, _Status
+from airunway.providers.sdk.outcome import StatusDraft
+from airunway.providers.sdk.reconcile import ProviderReconciler
 from airunway.providers.vllm.config import definition
 from airunway.runtime.events import EventRecorder
 from tests.unit.providers.vllm.vllm_builders import vllm_md
@@ -40,7 +41,7 @@ async def test_an_unreachable_api_server_is_retried_not_failed(tmp_path: Path) -
     kube = Kube.from_kubeconfig(config, field_manager="test")
     reconciler = ProviderReconciler(kube, definition(), EventRecorder(kube, "test"))
     md = vllm_md()
-    st = _Status(md)
+    st = StatusDraft(md)
     try:
         with pytest.raises(UnavailableError, match=r"Kubernetes API unreachable: .+"):
             await reconciler._apply_one(definition().transform(md).primary, st, dry_run=False)  # noqa: SLF001

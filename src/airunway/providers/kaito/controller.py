@@ -15,7 +15,7 @@ from airunway.providers.kaito import status
 from airunway.providers.kaito.config import UPSTREAM_CRD_VERSION, definition
 from airunway.providers.kaito.transform import KaitoEnv
 from airunway.providers.sdk.operator import ProviderProcess
-from airunway.providers.sdk.reconcile import Prepared
+from airunway.providers.sdk.outcome import Prepared
 from airunway.providers.sdk.registration import Readiness
 from airunway.providers.sdk.settings import ProviderSettings
 from airunway.runtime.events import EventSpec

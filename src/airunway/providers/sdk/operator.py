@@ -24,7 +24,8 @@ from airunway.kube.client import Kube, Manifest
 from airunway.kube.watch import watch_forever
 from airunway.providers.sdk.base import ProviderDefinition
 from airunway.providers.sdk.cache import WatchCache
-from airunway.providers.sdk.reconcile import PrepareFn, ProviderReconciler
+from airunway.providers.sdk.outcome import PrepareFn
+from airunway.providers.sdk.reconcile import ProviderReconciler
 from airunway.providers.sdk.registration import (
     ReadinessFn,
     Registration,
@@ -185,10 +186,14 @@ class ProviderProcess:
         self.cache.observe(event, body)
         if event != "DELETED" and self.reconciler.concerns(body):
             self._mine.add(key)
-            self.queue.add(key)
+            if not self.reconciler.is_echo(body):
+                self.queue.add(key)
             return
         self._mine.discard(key)
-        if event == "DELETED" and self.definition.finalizer in (meta.get("finalizers") or []):
+        if event != "DELETED":
+            return
+        self.reconciler.forget_deployment(key)
+        if self.definition.finalizer in (meta.get("finalizers") or []):
             # it left the selection but still holds our finalizer: let the reconcile release it
             self.queue.add(key)
 

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
 
 from pydantic import ValidationError
 
 from airunway.api import (
     API_VERSION,
     MODEL_DEPLOYMENT_KIND,
-    ConditionStatus,
     ModelDeployment,
-    set_condition,
 )
 from airunway.kube.client import Kube
 from airunway.kube.errors import ConflictError, KubeError, NotFoundError, UnavailableError
@@ -35,93 +31,15 @@ from airunway.providers.sdk.changes import (
     live_version,
     metadata_kept,
     owned_by,
-    same_json,
 )
 from airunway.providers.sdk.errors import TransformError
+from airunway.providers.sdk.outcome import Prepared, PrepareFn, StatusDraft
 from airunway.providers.sdk.status import Phase, ready_condition, synced_fields
 from airunway.providers.sdk.storage_reconcile import StorageReconciler
-from airunway.runtime.events import EventRecorder, EventSpec
+from airunway.runtime.events import EventRecorder
 
 log = logging.getLogger(__name__)
 PAUSE_ANNOTATION = "airunway.ai/reconcile-paused"
-Condition = tuple[str, str, str, str]  # type, status, reason, message
-
-
-@dataclass
-class Prepared:
-    """What a provider's pre-step decided before rendering (KAITO probe, vLLM image)."""
-
-    transform_kwargs: dict[str, Any] = field(default_factory=dict)
-    status: dict[str, Any] = field(default_factory=dict)
-    conditions: list[Condition] = field(default_factory=list)
-    #: stop before rendering with this message (e.g. the upstream operator is not running)
-    halt: str | None = None
-    halt_phase: Phase | None = None
-    events: list[EventSpec] = field(default_factory=list)
-    #: look again after this many seconds (the upstream state is not watched, e.g. KAITO health)
-    retry_after: float | None = None
-
-
-PrepareFn = Callable[[ModelDeployment], Awaitable[Prepared]]
-
-
-class _Status:
-    """The provider-owned status being decided for one reconcile."""
-
-    def __init__(self, md: ModelDeployment, current: Manifest | None = None) -> None:
-        self.md = md
-        self.current = (current or {}).get("status") or {}
-        self.conditions = list((md.status.conditions if md.status else None) or [])
-        self.fields: dict[str, Any] = {}
-        self.owned_conditions: set[str] = set()
-
-    def condition(self, ctype: str, status: str, reason: str, message: str) -> None:
-        self.conditions = set_condition(
-            self.conditions,
-            ctype,
-            ConditionStatus(status),
-            reason,
-            message,
-            self.md.metadata.generation,
-            dt.datetime.now(dt.UTC),
-        )
-        self.owned_conditions.add(ctype)
-
-    def fail(self, message: str) -> None:
-        self.fields["phase"] = str(Phase.FAILED)
-        self.fields["message"] = message
-
-    def unchanged(self) -> bool:
-        """Whether the status already says exactly this (then the write is skipped)."""
-        status = self.manifest()["status"]
-        current = {k: self.current.get(k) for k in status if k != "conditions"}
-        current["conditions"] = [
-            c
-            for c in self.current.get("conditions") or []
-            if c.get("type") in self.owned_conditions
-        ]
-        ours = {k: v for k, v in status.items() if k != "conditions"}
-        ours["conditions"] = status["conditions"]
-        return same_json(ours, current)
-
-    def manifest(self) -> dict[str, Any]:
-        status = dict(self.fields)
-        status["conditions"] = [
-            c.model_dump(mode="json", by_alias=True, exclude_none=True)
-            for c in self.conditions
-            if c.type in self.owned_conditions
-        ]
-        meta = self.md.metadata
-        return {
-            "apiVersion": API_VERSION,
-            "kind": MODEL_DEPLOYMENT_KIND,
-            "metadata": {
-                "name": meta.name,
-                "namespace": meta.namespace,
-                "resourceVersion": meta.resource_version,
-            },
-            "status": status,
-        }
 
 
 class ProviderReconciler:
@@ -150,6 +68,8 @@ class ProviderReconciler:
         # per object: digest of what we last applied, and the live version it produced; when
         # both still hold, the apply would change nothing (no drift) and is skipped
         self._applied: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+        # per ModelDeployment: the resourceVersion our last write of it produced
+        self._written: dict[tuple[str, str], str] = {}
 
     def concerns(self, body: Manifest) -> bool:
         """The watch filter: provider selected or named, or our finalizer still present."""
@@ -157,6 +77,25 @@ class ProviderReconciler:
         status_name = ((body.get("status") or {}).get("provider") or {}).get("name")
         finalizers = body.get("metadata", {}).get("finalizers") or []
         return self._d.name in {spec_name, status_name} or self._d.finalizer in finalizers
+
+    def is_echo(self, body: Manifest) -> bool:
+        """Whether a watch event only shows our own last write (nothing new to decide on)."""
+        meta = body.get("metadata") or {}
+        key = (str(meta.get("namespace")), str(meta.get("name")))
+        version = meta.get("resourceVersion")
+        return version is not None and self._written.get(key) == version
+
+    def forget_deployment(self, key: tuple[str, str]) -> None:
+        """Drop what we remember of a ModelDeployment that is gone."""
+        self._written.pop(key, None)
+
+    def _wrote(self, body: Manifest) -> None:
+        """Remember a write's result: the next reconcile reads it, its echo is skipped."""
+        meta = body.get("metadata") or {}
+        self._written[(str(meta.get("namespace")), str(meta.get("name")))] = str(
+            meta.get("resourceVersion")
+        )
+        self._cache.observe("MODIFIED", body)
 
     async def reconcile(self, key: tuple[str, str]) -> None:
         """§0.5 for one ModelDeployment."""
@@ -190,12 +129,13 @@ class ProviderReconciler:
             await self._delete(md)
             return
         if self._d.finalizer not in finalizers:
-            await self._set_finalizer(md, present=True)
-            return  # the update triggers the next reconcile
+            # go on with the body the write returned: waiting for its watch echo costs a pass
+            raw = await self._set_finalizer(md, present=True)
+            md = ModelDeployment.model_validate(raw)
         await self._reconcile_live(md, raw)
 
     async def _reconcile_live(self, md: ModelDeployment, raw: Manifest) -> None:
-        st = _Status(md, raw)
+        st = StatusDraft(md, raw)
         if (reason := self._d.check(md)) is not None:
             st.condition("ProviderCompatible", "False", "IncompatibleConfiguration", reason)
             st.fail(reason)
@@ -245,7 +185,7 @@ class ProviderReconciler:
         self._sync(live[0], st)
         await self._write(st)
 
-    async def _storage_ready(self, md: ModelDeployment, st: _Status) -> bool:
+    async def _storage_ready(self, md: ModelDeployment, st: StatusDraft) -> bool:
         """PVCs and the model download (§2.5); False: the workload must wait (st says why)."""
         assert self._storage is not None  # noqa: S101 - checked by the caller
         report = await self._storage.ensure(md)
@@ -261,7 +201,7 @@ class ProviderReconciler:
         return False
 
     async def _apply_all(
-        self, md: ModelDeployment, objects: list[Manifest], st: _Status
+        self, md: ModelDeployment, objects: list[Manifest], st: StatusDraft
     ) -> list[Manifest] | None:
         """Apply what changed; the live objects in order, or None after a failure condition.
 
@@ -311,7 +251,7 @@ class ProviderReconciler:
             live[index] = applied
         return [obj for obj in live if obj is not None]
 
-    async def _apply_one(self, obj: Manifest, st: _Status, *, dry_run: bool) -> Manifest | None:
+    async def _apply_one(self, obj: Manifest, st: StatusDraft, *, dry_run: bool) -> Manifest | None:
         try:
             return await self._kube.apply(obj, force=True, dry_run=dry_run)
         except (ConflictError, UnavailableError):
@@ -325,26 +265,26 @@ class ProviderReconciler:
     def _forget(self, obj: Manifest) -> None:
         self._applied.pop(object_key(obj), None)
 
-    def _sync(self, live: Manifest, st: _Status) -> None:
+    def _sync(self, live: Manifest, st: StatusDraft) -> None:
         state = self._d.translate(live)
         fields = synced_fields(state, self._d.messages.running, self._d.messages.waiting)
         st.fields.update(fields)
         phase = Phase(fields["phase"])
         st.condition("Ready", *ready_condition(phase, fields.get("message", "")))
 
-    async def _write(self, st: _Status) -> None:
+    async def _write(self, st: StatusDraft) -> None:
         if st.unchanged():
             return
         manifest = st.manifest()
         try:
-            await self._kube.apply_status(manifest, force=True)
+            self._wrote(await self._kube.apply_status(manifest, force=True))
         except ConflictError:
             self._cache.forget(manifest)  # decided on a stale body: the retry reads afresh
             raise
 
-    async def _set_finalizer(self, md: ModelDeployment, *, present: bool) -> None:
+    async def _set_finalizer(self, md: ModelDeployment, *, present: bool) -> Manifest:
         meta = md.metadata
-        await self._kube.apply(
+        written = await self._kube.apply(
             {
                 "apiVersion": API_VERSION,
                 "kind": MODEL_DEPLOYMENT_KIND,
@@ -356,10 +296,12 @@ class ProviderReconciler:
             },
             force=True,
         )
+        self._wrote(written)
+        return written
 
     async def _delete(self, md: ModelDeployment) -> None:
         """Delete what we rendered, then release the finalizer (or give up after the timeout)."""
-        st = _Status(md)
+        st = StatusDraft(md)
         st.fields["phase"] = str(Phase.TERMINATING)
         try:
             await self._write(st)

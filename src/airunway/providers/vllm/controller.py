@@ -12,7 +12,7 @@ import datetime as dt
 
 from airunway.api import ModelDeployment
 from airunway.providers.sdk.operator import ProviderProcess
-from airunway.providers.sdk.reconcile import Prepared
+from airunway.providers.sdk.outcome import Prepared
 from airunway.providers.sdk.settings import ProviderSettings
 from airunway.providers.sdk.status import Phase
 from airunway.providers.vllm.config import UPSTREAM_CRD_VERSION, definition

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from airunway.devcluster.cluster import DevCluster
-from airunway.kube.client import Kube, create_token, review_token
+from airunway.kube.client import Kube
 from airunway.kube.errors import ForbiddenError, KubeError
+from airunway.kube.tokens import create_token, review_token
 from airunway.kube.wait import wait_for
 
 pytestmark = pytest.mark.cluster

@@ -26,7 +26,8 @@ from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.errors import StartError
 from airunway.devcluster.ports import free_ports
 from airunway.devcluster.services import AIRUNWAY, start_playground_services
-from airunway.kube.client import Kube, create_token
+from airunway.kube.client import Kube
+from airunway.kube.tokens import create_token
 from airunway.kube.wait import WaitTimeoutError, wait_for
 from tests.support.backend import user_with_role
 

@@ -18,8 +18,9 @@ from airunway.backend.app import create_app
 from airunway.backend.settings import BackendSettings
 from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.services import service_account_kubeconfig
-from airunway.kube.client import Kube, create_token
+from airunway.kube.client import Kube
 from airunway.kube.errors import TooManyRequestsError
+from airunway.kube.tokens import create_token
 from airunway.kube.wait import wait_for
 
 RBAC = "rbac.authorization.k8s.io/v1"

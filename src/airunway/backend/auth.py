@@ -24,8 +24,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from airunway.backend.errors import AuthRequiredError
 from airunway.backend.state import BackendState
-from airunway.kube.client import Kube, review_token
+from airunway.kube.client import Kube
 from airunway.kube.errors import KubeError
+from airunway.kube.tokens import review_token
 
 REVIEW_TTL = 30.0
 MAX_USERS = 128

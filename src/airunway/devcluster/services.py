@@ -25,7 +25,7 @@ from airunway.devcluster.errors import StartError
 from airunway.devcluster.kubeconfig import write_token_kubeconfig
 from airunway.devcluster.ports import free_ports
 from airunway.devcluster.process import ProcessRecord
-from airunway.kube.client import create_token
+from airunway.kube.tokens import create_token
 from airunway.kube.wait import WaitTimeoutError, wait_for
 
 AIRUNWAY = [sys.executable, "-m", "airunway.cli.main"]

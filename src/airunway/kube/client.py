@@ -23,10 +23,6 @@ from lightkube.config.models import User
 from lightkube.core.exceptions import LoadResourceError
 from lightkube.core.resource import NamespacedResource
 from lightkube.core.resource_registry import resource_registry
-from lightkube.models.authentication_v1 import TokenRequestSpec, TokenReviewSpec
-from lightkube.models.meta_v1 import ObjectMeta
-from lightkube.resources.authentication_v1 import TokenReview
-from lightkube.resources.core_v1 import ServiceAccountToken
 from lightkube.types import CascadeType
 
 from airunway.kube.errors import (
@@ -229,12 +225,7 @@ class Kube:
     ) -> list[Manifest]:
         """List objects (in all namespaces when ``namespace`` is None for namespaced kinds)."""
         res = await self._resource(api_version, kind)
-        kwargs: dict[str, Any] = {
-            "labels": dict(labels) if labels else None,
-            "fields": dict(fields) if fields else None,
-        }
-        if issubclass(res, NamespacedResource):
-            kwargs["namespace"] = namespace if namespace is not None else "*"
+        kwargs = _selection(res, namespace, labels, fields)
         async with aconverted():
             return [dict(o.to_dict()) async for o in self._client.list(res, **kwargs)]
 
@@ -280,13 +271,7 @@ class Kube:
     ) -> AsyncIterator[tuple[str, Manifest]]:
         """Yield ``(event type, object)`` for changes of a kind, selected by the server."""
         res = await self._resource(api_version, kind)
-        kwargs: dict[str, Any] = {}
-        if issubclass(res, NamespacedResource):
-            kwargs["namespace"] = namespace if namespace is not None else "*"
-        if labels:
-            kwargs["labels"] = dict(labels)
-        if fields:
-            kwargs["fields"] = dict(fields)
+        kwargs = _selection(res, namespace, labels, fields)
         async with aconverted():
             async for event, obj in self._client.watch(res, **kwargs):
                 yield event, dict(obj.to_dict())
@@ -366,36 +351,22 @@ class Kube:
         return await self.raw_get_checked(f"/api/v1/namespaces/{namespace}/pods/{name}/log", params)
 
 
-async def create_token(
-    kube: Kube, namespace: str, service_account: str, *, seconds: int = 3600
-) -> str:
-    """Issue a short-lived token for a ServiceAccount through the TokenRequest API."""
-    request = ServiceAccountToken(
-        metadata=ObjectMeta(name=service_account, namespace=namespace),
-        spec=TokenRequestSpec(audiences=[], expirationSeconds=seconds),
-    )
-    async with aconverted():
-        result = await kube._client.create(  # noqa: SLF001 - same module family
-            request, service_account, namespace=namespace
-        )
-    if result.status is None:
-        raise UnavailableError(f"TokenRequest for {namespace}/{service_account} returned no token")
-    return str(result.status.token)
-
-
-async def review_token(kube: Kube, token: str) -> Manifest:
-    """TokenReview: who does ``token`` belong to (``status.authenticated``, ``status.user``)."""
-    review = TokenReview(spec=TokenReviewSpec(token=token))
-
-    async def create() -> Any:  # noqa: ANN401 - lightkube object
-        async with aconverted():
-            return await kube._client.create(review)  # noqa: SLF001 - same module family
-
-    # a review stores nothing, so repeating it is safe
-    result = await kube.retry.run(create) if kube.retry is not None else await create()
-    return dict(result.to_dict())
-
-
 def deadline(seconds: float) -> float:
     """A monotonic deadline ``seconds`` from now, for condition loops."""
     return time.monotonic() + seconds
+
+
+def _selection(
+    res: Any,  # noqa: ANN401 - a lightkube resource class
+    namespace: str | None,
+    labels: Mapping[str, str] | None,
+    fields: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """The list/watch arguments: namespace (all when None) and server-side selectors."""
+    kwargs: dict[str, Any] = {
+        "labels": dict(labels) if labels else None,
+        "fields": dict(fields) if fields else None,
+    }
+    if issubclass(res, NamespacedResource):
+        kwargs["namespace"] = namespace if namespace is not None else "*"
+    return kwargs

@@ -32,7 +32,6 @@ async def watch_forever(  # noqa: PLR0913 - a watch's whole description
     reconnect_delay: float,
     labels: Mapping[str, str] | None = None,
     fields: Mapping[str, str] | None = None,
-    on_open: Callable[[], None] | None = None,
 ) -> None:
     """Feed every watch event of a kind to ``handle``; re-open the watch after failures.
 
@@ -42,12 +41,10 @@ async def watch_forever(  # noqa: PLR0913 - a watch's whole description
     installed yet, even errors the client library fails to convert) are retried with a doubling
     delay, reset by the next event.  A field selector the server does not support (a cluster
     older than the CRD's ``selectableFields``) is dropped, and ``handle`` then sees every
-    object, so callers must still filter.  ``on_open`` runs before each (re)opened watch.
+    object, so callers must still filter.
     """
     delay = reconnect_delay
     while True:
-        if on_open is not None:
-            on_open()
         try:
             async for event, obj in kube.watch(
                 api_version, kind, namespace, labels=labels, fields=fields

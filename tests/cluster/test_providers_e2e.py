@@ -20,13 +20,14 @@ import httpx
 import pytest
 import yaml
 
+from airunway.api import LABEL_MANAGED_BY
 from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.ports import free_ports
 from airunway.devcluster.services import (
     PLAYGROUND_PROVIDERS,
     start_playground_services,
 )
-from airunway.kube.errors import ForbiddenError, NotFoundError
+from airunway.kube.errors import ConflictError, ForbiddenError, NotFoundError
 from airunway.kube.wait import wait_for
 from tests.support.md import MD_API, MD_KIND, condition, md, wait_status
 from tests.support.reference_fixtures import REPO_ROOT
@@ -187,6 +188,34 @@ async def test_the_cached_example_downloads_once_then_runs(stack: Stack) -> None
     )
     assert len(jobs) == 1  # one download for both replicas
     assert obj["status"]["replicas"]["ready"] == 2
+
+
+async def test_an_object_that_loses_the_label_watches_select_on_gets_it_back(
+    stack: Stack,
+) -> None:
+    """Removed by hand (a PUT without it), the object leaves the provider's label-selected watch.
+
+    The watch then sends DELETED, which reconciles the owner (unit-tested in
+    ``tests/unit/providers/test_sdk_watch_events.py``); the reconcile applies the label again.
+    """
+    kube = stack.kube
+    await wait_status(kube, "qwen", "models", "Running", lambda o: phase(o) == "Running", 90)
+
+    async def unlabelled() -> bool:
+        service = await kube.get("v1", "Service", "qwen", "models")
+        service["metadata"]["labels"].pop(LABEL_MANAGED_BY)
+        try:
+            await kube.replace(service)
+        except ConflictError:
+            return False
+        return True
+
+    async def relabelled() -> bool:
+        service = await kube.get("v1", "Service", "qwen", "models")
+        return LABEL_MANAGED_BY in (service["metadata"].get("labels") or {})
+
+    await wait_for(unlabelled, timeout=30, what="a PUT of the Service without the label")
+    await wait_for(relabelled, timeout=30, what="the provider to apply its label again")
 
 
 async def test_drift_of_the_deployment_is_corrected(stack: Stack) -> None:

@@ -266,10 +266,13 @@ class Kube:
         kind: str,
         namespace: str | None = None,
         *,
-        labels: Mapping[str, str] | None = None,
+        labels: Mapping[str, str | None] | None = None,
         fields: Mapping[str, str] | None = None,
     ) -> AsyncIterator[tuple[str, Manifest]]:
-        """Yield ``(event type, object)`` for changes of a kind, selected by the server."""
+        """Yield ``(event type, object)`` for changes of a kind, selected by the server.
+
+        A label whose value is None selects objects that carry it, with any value.
+        """
         res = await self._resource(api_version, kind)
         kwargs = _selection(res, namespace, labels, fields)
         async with aconverted():
@@ -359,7 +362,7 @@ def deadline(seconds: float) -> float:
 def _selection(
     res: Any,  # noqa: ANN401 - a lightkube resource class
     namespace: str | None,
-    labels: Mapping[str, str] | None,
+    labels: Mapping[str, str | None] | None,
     fields: Mapping[str, str] | None,
 ) -> dict[str, Any]:
     """The list/watch arguments: namespace (all when None) and server-side selectors."""

@@ -30,7 +30,7 @@ async def watch_forever(  # noqa: PLR0913 - a watch's whole description
     handle: Callable[[str, Manifest], None],
     *,
     reconnect_delay: float,
-    labels: Mapping[str, str] | None = None,
+    labels: Mapping[str, str | None] | None = None,
     fields: Mapping[str, str] | None = None,
 ) -> None:
     """Feed every watch event of a kind to ``handle``; re-open the watch after failures.

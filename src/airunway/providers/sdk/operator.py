@@ -19,7 +19,12 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from airunway.api import API_VERSION, MODEL_DEPLOYMENT_KIND, SELECTED_PROVIDER_FIELD
+from airunway.api import (
+    API_VERSION,
+    LABEL_MANAGED_BY,
+    MODEL_DEPLOYMENT_KIND,
+    SELECTED_PROVIDER_FIELD,
+)
 from airunway.kube.client import Kube, Manifest
 from airunway.kube.watch import watch_forever
 from airunway.providers.sdk.base import ProviderDefinition
@@ -158,7 +163,10 @@ class ProviderProcess:
         """One watch per kind: this provider's ModelDeployments, and every upstream kind.
 
         The ModelDeployment watch is selected by the server on ``status.provider.name``: the
-        providers a deployment did not select are not sent its events at all.
+        providers a deployment did not select are not sent its events at all.  Upstream watches
+        are selected on the label every rendered object carries, so the cluster's other
+        Deployments, Services, Jobs and PVCs are not sent to every provider; an object whose
+        label is removed arrives as DELETED, and its reconcile applies the label again.
         """
         delay = self.settings.watch_reconnect_delay
         watches = [
@@ -174,7 +182,13 @@ class ProviderProcess:
         ]
         watches.extend(
             watch_forever(
-                self.kube, api_version, kind, None, self._upstream_event, reconnect_delay=delay
+                self.kube,
+                api_version,
+                kind,
+                None,
+                self._upstream_event,
+                reconnect_delay=delay,
+                labels={LABEL_MANAGED_BY: None},  # any value: podTemplate labels may replace ours
             )
             for api_version, kind in self.definition.kinds
         )

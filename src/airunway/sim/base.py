@@ -124,11 +124,17 @@ class Simulator(ABC):
             await asyncio.sleep(delay)
             delay = min(delay * 2, _MAX_RETRY_DELAY)
 
-    def watches(self) -> list[tuple[str, str, Handler]]:
-        """The primary kind, the owned kinds and pods."""
-        out: list[tuple[str, str, Handler]] = [(self.api_version, self.kind, self._on_primary)]
-        out += [(api, kind, self._on_owned) for api, kind in self.owned]
-        out.append(("v1", "Pod", self._on_pod))
+    def watches(self) -> list[tuple[str, str, Handler, dict[str, str | None] | None]]:
+        """The primary kind, the owned kinds and pods (only those carrying ``pod_label``).
+
+        The pod watch is selected by the API server: in a fleet of a thousand deployments, a
+        simulator used to be sent, and to drop, every other pod's every change.
+        """
+        out: list[tuple[str, str, Handler, dict[str, str | None] | None]] = [
+            (self.api_version, self.kind, self._on_primary, None)
+        ]
+        out += [(api, kind, self._on_owned, None) for api, kind in self.owned]
+        out.append(("v1", "Pod", self._on_pod, {self.pod_label: None}))
         return out
 
     async def run(self) -> None:
@@ -142,9 +148,17 @@ class Simulator(ABC):
             tasks = [group.create_task(self.queue.run())]
             tasks += [
                 group.create_task(
-                    watch_forever(self.kube, api, kind, namespace, handle, reconnect_delay=delay)
+                    watch_forever(
+                        self.kube,
+                        api,
+                        kind,
+                        namespace,
+                        handle,
+                        reconnect_delay=delay,
+                        labels=labels,
+                    )
                 )
-                for api, kind, handle in self.watches()
+                for api, kind, handle, labels in self.watches()
             ]
             await self._stop.wait()
             for task in tasks:

@@ -196,13 +196,11 @@ class Controller:
             if event.get("type") == "DELETED":
                 self.store.deployments.pop(key, None)
                 self.store.bodies.pop(key, None)
-                self.store.own_writes.pop(key, None)
+                self.store.own_writes.forget(key)
             else:
                 self.store.deployments[key] = md_ref(dict(body))
                 self.store.bodies[key] = dict(event.get("object") or body)
-                version = body.metadata.get("resourceVersion")
-                if version and self.store.own_writes.get(key) == version:
-                    del self.store.own_writes[key]
+                if self.store.own_writes.is_echo(self.store.bodies[key]):
                     return  # the echo of our own status write: already decided
             self.queue.add(key)
 

@@ -110,7 +110,7 @@ class Reconciler:
         try:
             if outcome.status_changed:
                 try:
-                    await self._write_status(key, raw, outcome)
+                    await self._write_status(raw, outcome)
                 except ConflictError:
                     # decided on a stale body: read it fresh on the retry
                     self._store.bodies.pop(key, None)
@@ -155,7 +155,7 @@ class Reconciler:
             self._requeue_after(key, result.retry_after)
         return result
 
-    async def _write_status(self, key: MDKey, raw: dict[str, Any], outcome: Outcome) -> None:
+    async def _write_status(self, raw: dict[str, Any], outcome: Outcome) -> None:
         """SSA the core's status fields; remember the version written (its echo is skipped)."""
         meta = raw["metadata"]
         manifest = {
@@ -168,10 +168,7 @@ class Reconciler:
             },
             "status": outcome.status,
         }
-        written = await self._kube.apply_status(manifest, force=True)
-        version = (written.get("metadata") or {}).get("resourceVersion")
-        if version:
-            self._store.own_writes[key] = str(version)
+        self._store.own_writes.record(await self._kube.apply_status(manifest, force=True))
 
     def check_config(self, body: dict[str, Any]) -> bool:
         """Track configs whose selection rules do not compile; True when that changed.

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from airunway.api import InferenceProviderConfig
+from airunway.runtime.own_writes import OwnWrites
 
 MDKey = tuple[str, str]
 
@@ -46,9 +47,8 @@ class Store:
 
     def __init__(self) -> None:
         self.configs: dict[str, InferenceProviderConfig] = {}
-        # resourceVersion of each ModelDeployment as our own last status write left it: the
-        # watch event of exactly that version needs no reconcile (we decided it already)
-        self.own_writes: dict[MDKey, str] = {}
+        #: our own last status write of each ModelDeployment: its watch echo is not reconciled
+        self.own_writes = OwnWrites()
         self.raw_configs: dict[str, dict[str, Any]] = {}
         self.deployments: dict[MDKey, MDRef] = {}
         #: the latest body each watch event delivered (an informer cache): reconciles read it

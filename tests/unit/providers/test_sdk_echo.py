@@ -30,10 +30,11 @@ async def test_only_the_exact_version_we_wrote_is_an_echo(tmp_path: Path) -> Non
     cache = WatchCache()
     reconciler = ProviderReconciler(kube, definition(), EventRecorder(kube, "test"), cache=cache)
     try:
-        assert not reconciler.is_echo(_body("5"))
+        assert not reconciler.own_writes.is_echo(_body("5"))
         reconciler._wrote(_body("5"))  # noqa: SLF001 - what a status or finalizer write records
-        assert reconciler.is_echo(_body("5"))
-        assert not reconciler.is_echo(_body("6"))  # someone else wrote after us: reconcile
+        assert reconciler.own_writes.is_echo(_body("5"))
+        reconciler._wrote(_body("5"))  # noqa: SLF001
+        assert not reconciler.own_writes.is_echo(_body("6"))  # a later change: reconcile
         fetched: list[str] = []
 
         async def get() -> dict[str, Any]:
@@ -43,7 +44,7 @@ async def test_only_the_exact_version_we_wrote_is_an_echo(tmp_path: Path) -> Non
         read = await cache.read(md_stub("ns", "md"), get)
         assert read["metadata"]["resourceVersion"] == "5"  # the next pass reads our write
         assert fetched == []
-        reconciler.forget_deployment(("ns", "md"))
-        assert not reconciler.is_echo(_body("5"))
+        reconciler.own_writes.forget(("ns", "md"))  # the deployment is gone
+        assert not reconciler.own_writes.is_echo(_body("5"))
     finally:
         await kube.close()

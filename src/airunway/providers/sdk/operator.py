@@ -200,13 +200,13 @@ class ProviderProcess:
         self.cache.observe(event, body)
         if event != "DELETED" and self.reconciler.concerns(body):
             self._mine.add(key)
-            if not self.reconciler.is_echo(body):
+            if not self.reconciler.own_writes.is_echo(body):
                 self.queue.add(key)
             return
         self._mine.discard(key)
         if event != "DELETED":
             return
-        self.reconciler.forget_deployment(key)
+        self.reconciler.own_writes.forget(key)
         if self.definition.finalizer in (meta.get("finalizers") or []):
             # it left the selection but still holds our finalizer: let the reconcile release it
             self.queue.add(key)

@@ -37,6 +37,7 @@ from airunway.providers.sdk.outcome import Prepared, PrepareFn, StatusDraft
 from airunway.providers.sdk.status import Phase, ready_condition, synced_fields
 from airunway.providers.sdk.storage_reconcile import StorageReconciler
 from airunway.runtime.events import EventRecorder
+from airunway.runtime.own_writes import OwnWrites
 
 log = logging.getLogger(__name__)
 PAUSE_ANNOTATION = "airunway.ai/reconcile-paused"
@@ -68,8 +69,8 @@ class ProviderReconciler:
         # per object: digest of what we last applied, and the live version it produced; when
         # both still hold, the apply would change nothing (no drift) and is skipped
         self._applied: dict[tuple[str, str, str, str], tuple[str, str]] = {}
-        # per ModelDeployment: the resourceVersion our last write of it produced
-        self._written: dict[tuple[str, str], str] = {}
+        #: our last write of each ModelDeployment, whose watch echo needs no reconcile
+        self.own_writes = OwnWrites()
 
     def concerns(self, body: Manifest) -> bool:
         """The watch filter: provider selected or named, or our finalizer still present."""
@@ -78,23 +79,9 @@ class ProviderReconciler:
         finalizers = body.get("metadata", {}).get("finalizers") or []
         return self._d.name in {spec_name, status_name} or self._d.finalizer in finalizers
 
-    def is_echo(self, body: Manifest) -> bool:
-        """Whether a watch event only shows our own last write (nothing new to decide on)."""
-        meta = body.get("metadata") or {}
-        key = (str(meta.get("namespace")), str(meta.get("name")))
-        version = meta.get("resourceVersion")
-        return version is not None and self._written.get(key) == version
-
-    def forget_deployment(self, key: tuple[str, str]) -> None:
-        """Drop what we remember of a ModelDeployment that is gone."""
-        self._written.pop(key, None)
-
     def _wrote(self, body: Manifest) -> None:
         """Remember a write's result: the next reconcile reads it, its echo is skipped."""
-        meta = body.get("metadata") or {}
-        self._written[(str(meta.get("namespace")), str(meta.get("name")))] = str(
-            meta.get("resourceVersion")
-        )
+        self.own_writes.record(body)
         self._cache.observe("MODIFIED", body)
 
     async def reconcile(self, key: tuple[str, str]) -> None:

@@ -9,6 +9,11 @@ three ready InferenceProviderConfigs; all traffic on 127.0.0.1) it measures:
 * selection: with the controller running (webhooks registered by URL), the same N creates in a
   fresh namespace, and the time until every ModelDeployment has ``status.provider.name`` (seen
   through a watch).  Goal: <= 1.5x the baseline;
+* the spec's floor, with the controller leading but idle: a bare client makes exactly the writes
+  any implementation must make per ModelDeployment (the create, admitted by the webhooks; the
+  core status that ``decide`` computes, in one apply; the Event of the decision), with no watch,
+  queue or reconcile.  Its ratio to the baseline is the least a controller on this client
+  stack could score;
 * admission overhead: 300 sequential creates with the webhooks served by the (leading)
   controller, 300 with them served by an idle follower replica (it registers itself on start and
   does not reconcile), and 300 with the webhook configurations deleted; the differences of their
@@ -27,6 +32,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import copy
+import datetime as dt
 import ssl
 import time
 import uuid
@@ -37,6 +44,10 @@ import httpx
 import psutil
 from prometheus_client.parser import text_string_to_metric_families
 
+from airunway.api import InferenceProviderConfig
+from airunway.controller.admission.defaults import apply_defaults
+from airunway.controller.decide import decide
+from airunway.controller.reconciler import PAUSE_ANNOTATION
 from airunway.controller.webhook.registration import (
     ADMISSION_API,
     MUTATE_PATH,
@@ -48,8 +59,10 @@ from airunway.devcluster.cluster import DevCluster
 from airunway.devcluster.services import ControllerProcess, start_controller
 from airunway.kube.client import Kube
 from airunway.kube.errors import ForbiddenError
+from airunway.runtime.events import EventRecorder
 from bench.common import (
     MIB,
+    api_counters,
     bounded,
     cpu_seconds,
     delete_namespace,
@@ -57,6 +70,7 @@ from bench.common import (
     fresh_namespace,
     ms,
     percentile,
+    print_counters,
     print_cpu,
     tree_rss,
 )
@@ -150,7 +164,7 @@ async def baseline(kube: Kube, cluster: DevCluster, n: int, concurrency: int) ->
 
     # warm up discovery, the connection pool and the new kind's storage, outside the timing
     await create_and_patch([deployment(f"warm-{i:05d}", namespace, i) for i in range(concurrency)])
-    cpu = cpu_seconds(cluster)
+    cpu, counters = cpu_seconds(cluster), await api_counters(kube)
     started = time.monotonic()
     created = await create_and_patch([deployment(f"md-{i:05d}", namespace, i) for i in range(n)])
     total = time.monotonic() - started
@@ -159,6 +173,7 @@ async def baseline(kube: Kube, cluster: DevCluster, n: int, concurrency: int) ->
         f"{total - (created - started):.1f} s = {total:.1f} s ({n / total:.0f} MD/s)"
     )
     print_cpu(cpu, cpu_seconds(cluster), total)
+    print_counters(counters, await api_counters(kube), n, top=12)
     gone = await delete_namespace(kube, namespace, timeout=120 + n * 0.1)
     print(f"  (baseline namespace deleted in {gone:.1f} s before the controller starts)")
     return total
@@ -202,7 +217,7 @@ async def selection(
     watcher = asyncio.create_task(_watch_selected(kube, namespace, seen, n))
     await asyncio.sleep(0.5)  # let the watch connect (a late watch still replays ADDED events)
     prober = asyncio.create_task(_probe_webhook(webhook, probe_times))
-    cpu = cpu_seconds(cluster)
+    cpu, counters = cpu_seconds(cluster), await api_counters(kube)
     started = time.monotonic()
 
     async def create(index: int) -> None:
@@ -225,6 +240,7 @@ async def selection(
         watcher.cancel()
         prober.cancel()
     print_cpu(cpu, cpu_seconds(cluster), time.monotonic() - started)
+    print_counters(counters, await api_counters(kube), n, top=12)
     if probe_times:
         print(
             f"  webhook server under this load, {len(probe_times)} sequential validate requests: "
@@ -238,6 +254,66 @@ async def selection(
         if _provider(obj) and _provider(obj) != expected:
             wrong += 1
     return wall, latencies, wrong
+
+
+def _as_created(manifest: Manifest) -> Manifest:
+    """``manifest`` as the API server would return it after admission (for ``decide``)."""
+    live = copy.deepcopy(manifest)
+    apply_defaults(live)
+    live["metadata"] |= {"uid": str(uuid.uuid4()), "generation": 1, "resourceVersion": "1"}
+    return live
+
+
+async def floor(kube: Kube, cluster: DevCluster, n: int, concurrency: int) -> float:
+    """Seconds for a bare client to make the writes the spec requires of any core controller.
+
+    Each object carries the pause annotation, so the leading controller skips it (its watch
+    still receives every event, as it would for any deployment); the webhooks admit it as usual.
+    The client then applies the status ``decide`` computed for it and queues the decision's Events
+    (written by the controller's own Event senders, which may trail the status writes as the
+    controller's do).  No watch, no queue, no decision at run time.
+    """
+    namespace = await fresh_namespace(kube, "bench-floor")
+    configs = [InferenceProviderConfig.model_validate(o) for o in await kube.list(API, IPC_KIND)]
+    recorder = EventRecorder(kube, "bench-floor")
+    objects = [deployment(f"md-{i:05d}", namespace, i)[0] for i in range(n)]
+    for manifest in objects:
+        manifest["metadata"]["annotations"] = {PAUSE_ANNOTATION: "true"}
+    # what decide() says for each object, computed before the clock starts: the floor measures
+    # the API server's share, not a client's CPU (decide depends on the spec, not on the uid)
+    now = dt.datetime.now(dt.UTC)
+    outcomes = [
+        decide(_as_created(manifest), configs, enable_selector=True, now=now)
+        for manifest in objects
+    ]
+    cpu, counters = cpu_seconds(cluster), await api_counters(kube)
+    started = time.monotonic()
+
+    async def write(index: int) -> None:
+        live = await kube.create(objects[index])
+        meta = live["metadata"]
+        await kube.apply_status(
+            {
+                "apiVersion": API,
+                "kind": MD_KIND,
+                "metadata": {
+                    "name": meta["name"],
+                    "namespace": namespace,
+                    "resourceVersion": meta["resourceVersion"],
+                },
+                "status": outcomes[index].status,
+            }
+        )
+        for event in outcomes[index].events:
+            await recorder.record(live, event)
+
+    await bounded(concurrency, n, write)
+    wall = time.monotonic() - started  # Events may trail, as the controller's do
+    await recorder.aclose(timeout=120)
+    print(f"the spec's floor: {n} creates, core status and Events in {wall:.1f} s")
+    print_cpu(cpu, cpu_seconds(cluster), wall)
+    print_counters(counters, await api_counters(kube), n, top=12)
+    return wall
 
 
 async def _timed_creates(kube: Kube, namespace: str, prefix: str) -> list[float]:
@@ -521,6 +597,11 @@ async def run(n: int, concurrency: int, *, keep: bool, workers: int | None) -> N
                 f"idle {_mib(idle)}, all {n} selected {_mib(rss)}, queue drained {_mib(settled)}"
             )
             await webhook_direct(webhook)
+        least = await floor(kube, cluster, n, concurrency)
+        print(
+            f"  floor / baseline {least / base:.2f} (required writes only, no controller logic); "
+            f"selection / floor {wall / least:.2f}"
+        )
         await admission_overhead(kube, cluster)
         print(f"leading controller {stop_timed(controller)}")
     finally:

@@ -18,9 +18,11 @@ registry, each under its generated RBAC.  All traffic is on 127.0.0.1.
 * (c) ``--mixed`` (issue 8): N ModelDeployments spread over the five providers in turn (vLLM,
   llm-d, Dynamo, KubeRay on one GPU each; KAITO's llama.cpp CPU path), with the simulated
   operators: wall time until all are Running, and every process's RSS.
+* (d) the spec's floor (``bench/e2e/floor.py``): a bare client making only the writes the spec
+  requires of any implementation, for the same N deployments; printed next to (a).
 
 Usage: python -m bench.e2e.bench [--n 1000] [--changes 200] [--concurrency 32] [--mixed] [--keep]
-       [--no-baseline]
+       [--no-baseline] [--no-floor]
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from bench.common import (
     print_cpu,
     tree_rss,
 )
+from bench.e2e.floor import Floor
 
 API = "airunway.ai/v1alpha1"
 MD_KIND = "ModelDeployment"
@@ -329,7 +332,14 @@ def fleet(n: int, directory: Path, *, mixed: bool = False) -> Path:
 
 
 async def run(
-    n: int, changes: int, concurrency: int, *, keep: bool, mixed: bool, with_baseline: bool
+    n: int,
+    changes: int,
+    concurrency: int,
+    *,
+    keep: bool,
+    mixed: bool,
+    with_baseline: bool,
+    with_floor: bool,
 ) -> None:
     """Start the side cluster and the playground processes, measure, stop (unless ``keep``)."""
     name = f"bench-e2e-{uuid.uuid4().hex[:6]}"
@@ -366,9 +376,15 @@ async def run(
             _print_rss(cluster)
             return
         bare = await baseline(kube, cluster, n, concurrency) if with_baseline else None
+        least = None
+        if with_floor:
+            least = await Floor(cluster, kube, BASE_IMAGE).run(model_deployment, n, concurrency)
         ours, namespace = await through_airunway(kube, cluster, n, concurrency)
         if bare is not None:
             print(f"ratio AI Runway / bare client: {ours / bare:.2f}  (goal <= 1.5)")
+        if least is not None:
+            floor_ratio = f"; floor / bare client {least / bare:.2f}" if bare else ""
+            print(f"  AI Runway / the spec's floor {ours / least:.2f}{floor_ratio}")
         _print_rss(cluster)
         latencies = await status_latency(kube, namespace, changes)
         lost = sum(1 for x in latencies if math.isinf(x))
@@ -402,6 +418,9 @@ def main() -> None:
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip the bare client (while investigating)"
     )
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the spec's floor (bench/e2e/floor.py)"
+    )
     args = parser.parse_args()
     if args.n < LATENCY_MDS:
         parser.error(f"--n must be at least {LATENCY_MDS}")
@@ -413,6 +432,7 @@ def main() -> None:
             keep=args.keep,
             mixed=args.mixed,
             with_baseline=not args.no_baseline,
+            with_floor=not args.no_floor,
         )
     )
 

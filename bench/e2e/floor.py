@@ -1,0 +1,194 @@
+"""The spec's floor for bench/e2e: only the writes any implementation must make, by a bare client.
+
+The limit the issue names (a bare client applying the Deployments and Services) leaves out what
+makes a ModelDeployment one: its create, admitted by the webhooks; the core's status; the
+provider's finalizer; the provider's status while deploying and once running.  The spec requires
+each of these of any implementation.  Here a client makes exactly those writes, and nothing else
+(no reads, no dry runs, no Events, no decisions at run time), so its time shows how much of
+AI Runway's time the required writes alone cost on this machine, and how much is AI Runway's own.
+
+The objects carry the pause annotation, so the running controller and providers leave them alone
+(their watches still receive every event, as for any deployment).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import datetime as dt
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from airunway.api import (
+    API_VERSION,
+    MODEL_DEPLOYMENT_KIND,
+    InferenceProviderConfig,
+    ModelDeployment,
+)
+from airunway.controller.admission.defaults import apply_defaults
+from airunway.controller.decide import decide
+from airunway.controller.reconciler import PAUSE_ANNOTATION
+from airunway.devcluster.cluster import DevCluster
+from airunway.kube.client import Kube
+from airunway.providers.sdk.outcome import StatusDraft
+from airunway.providers.sdk.status import Phase, ready_condition, synced_fields
+from airunway.providers.sdk.workloads import MESSAGES, translate_deployment
+from airunway.providers.vllm.transform import transform
+from bench.common import (
+    api_counters,
+    bounded,
+    cpu_seconds,
+    delete_namespace,
+    fresh_namespace,
+    print_counters,
+    print_cpu,
+)
+
+Manifest = dict[str, Any]
+FINALIZER = "bench.airunway.ai/floor"
+
+
+def _provider_status(md: ModelDeployment, deployment: Manifest) -> dict[str, Any]:
+    """The status the Direct vLLM provider writes for ``md`` given its Deployment's state."""
+    st = StatusDraft(md)
+    st.condition("ProviderCompatible", "True", "CompatibilityVerified", "compatible")
+    st.condition("ResourceCreated", "True", "ResourceCreated", MESSAGES.created)
+    fields = synced_fields(translate_deployment(deployment), MESSAGES.running, MESSAGES.waiting)
+    st.fields.update(fields)
+    st.fields["provider"] = {
+        "resourceName": deployment["metadata"]["name"],
+        "resourceKind": "Deployment",
+    }
+    st.condition("Ready", *ready_condition(Phase(fields["phase"]), fields.get("message", "")))
+    manifest = st.manifest()
+    manifest["metadata"].pop("resourceVersion", None)
+    return manifest
+
+
+class Floor:
+    """One run of the floor: create, core status, finalizer, workload, Deploying, then Running."""
+
+    def __init__(self, cluster: DevCluster, kube: Kube, image: str) -> None:
+        self._cluster = cluster
+        self._kube = kube
+        self._core = cluster.connect("bench-floor-core")
+        self._provider = cluster.connect("bench-floor-provider")
+        self._image = image
+        self._mds: dict[str, ModelDeployment] = {}
+        self._running: set[str] = set()
+        #: set once Deploying is written: Running is written after it, never overtaken by it
+        self._deploying: dict[str, asyncio.Event] = {}
+        self._done = asyncio.Event()
+        self._n = 0
+
+    async def run(self, make: Callable[[str, str], Manifest], n: int, concurrency: int) -> float:
+        """Seconds until every deployment's status says Running (printed with the CPU split)."""
+        namespace = await fresh_namespace(self._kube, "bench-floor")
+        configs = [
+            InferenceProviderConfig.model_validate(o)
+            for o in await self._kube.list(API_VERSION, "InferenceProviderConfig")
+        ]
+        objects = [make(f"md-{i:05d}", namespace) for i in range(n)]
+        # the core's decision for each object, before the clock starts (it depends on the spec)
+        now = dt.datetime.now(dt.UTC)
+        core_status = []
+        for manifest in objects:
+            manifest["metadata"]["annotations"] = {PAUSE_ANNOTATION: "true"}
+            created = copy.deepcopy(manifest)
+            apply_defaults(created)
+            created["metadata"] |= {"uid": str(uuid.uuid4()), "generation": 1}
+            core_status.append(decide(created, configs, enable_selector=True, now=now).status)
+        self._n = n
+        gate = asyncio.Semaphore(concurrency)
+        watcher = asyncio.create_task(self._watch(namespace, gate))
+        await asyncio.sleep(0.5)  # let the watch connect (a late watch still replays ADDED events)
+        cpu, counters = cpu_seconds(self._cluster), await api_counters(self._kube)
+        started = time.monotonic()
+
+        async def deploy(index: int) -> None:
+            live = await self._kube.create(objects[index])
+            name = live["metadata"]["name"]
+            core = _status_manifest(live, core_status[index])
+            await self._core.apply_status(core, force=True)
+            await self._provider.apply(_finalizer(live, present=True), force=True)
+            md = ModelDeployment.model_validate(live)
+            self._mds[name] = md
+            self._deploying[name] = asyncio.Event()
+            rendered = transform(md, resolved_image=self._image).objects
+            applied = [await self._provider.apply(obj, force=True) for obj in rendered]
+            await self._provider.apply_status(_provider_status(md, applied[0]), force=True)
+            self._deploying[name].set()
+
+        try:
+            await bounded(concurrency, n, deploy)
+            await asyncio.wait_for(self._done.wait(), timeout=120 + 2 * n)
+        finally:
+            watcher.cancel()
+        wall = time.monotonic() - started
+        print(f"the spec's floor: {n} deployments' required writes, all Running {wall:.1f} s")
+        print_cpu(cpu, cpu_seconds(self._cluster), wall)
+        print_counters(counters, await api_counters(self._kube), n)
+        await self._clean(namespace, concurrency)
+        return wall
+
+    async def _watch(self, namespace: str, gate: asyncio.Semaphore) -> None:
+        """Write Running once a deployment's Deployment has a ready replica."""
+        pending: set[asyncio.Task[None]] = set()
+        async for _, obj in self._kube.watch("apps/v1", "Deployment", namespace):
+            name = str(obj["metadata"]["name"])
+            ready = int((obj.get("status") or {}).get("readyReplicas") or 0) >= 1
+            if ready and name not in self._running and name in self._mds:
+                self._running.add(name)
+                task = asyncio.create_task(self._write_running(name, obj, gate))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+
+    async def _write_running(
+        self, name: str, deployment: Manifest, gate: asyncio.Semaphore
+    ) -> None:
+        await self._deploying[name].wait()
+        async with gate:
+            await self._provider.apply_status(
+                _provider_status(self._mds[name], deployment), force=True
+            )
+        self._n -= 1
+        if self._n == 0:
+            self._done.set()
+
+    async def _clean(self, namespace: str, concurrency: int) -> None:
+        """Release the finalizers, then delete the namespace (freeing the GPUs)."""
+        mds = list(self._mds.values())
+
+        async def release(index: int) -> None:
+            await self._provider.apply(_finalizer(mds[index].to_kube(), present=False), force=True)
+
+        await bounded(concurrency, len(mds), release)
+        gone = await delete_namespace(self._kube, namespace, timeout=300 + len(mds))
+        print(f"  (floor namespace deleted in {gone:.1f} s, freeing the GPUs)")
+        for kube in (self._core, self._provider):
+            await kube.close()
+
+
+def _status_manifest(live: Manifest, status: dict[str, Any]) -> Manifest:
+    meta = live["metadata"]
+    return {
+        "apiVersion": API_VERSION,
+        "kind": MODEL_DEPLOYMENT_KIND,
+        "metadata": {"name": meta["name"], "namespace": meta["namespace"]},
+        "status": status,
+    }
+
+
+def _finalizer(live: Manifest, *, present: bool) -> Manifest:
+    meta = live["metadata"]
+    return {
+        "apiVersion": API_VERSION,
+        "kind": MODEL_DEPLOYMENT_KIND,
+        "metadata": {
+            "name": meta["name"],
+            "namespace": meta["namespace"],
+            "finalizers": [FINALIZER] if present else [],
+        },
+    }

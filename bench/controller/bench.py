@@ -14,6 +14,7 @@ three ready InferenceProviderConfigs; all traffic on 127.0.0.1) it measures:
   core status that ``decide`` computes, in one apply; the Event of the decision), with no watch,
   queue or reconcile.  Its ratio to the baseline is the least a controller on this client
   stack could score;
+* the same floor once the webhooks are unregistered (at the end): what admission costs of it;
 * admission overhead: 300 sequential creates with the webhooks served by the (leading)
   controller, 300 with them served by an idle follower replica (it registers itself on start and
   does not reconcile), and 300 with the webhook configurations deleted; the differences of their
@@ -264,7 +265,9 @@ def _as_created(manifest: Manifest) -> Manifest:
     return live
 
 
-async def floor(kube: Kube, cluster: DevCluster, n: int, concurrency: int) -> float:
+async def floor(
+    kube: Kube, cluster: DevCluster, n: int, concurrency: int, *, label: str = "the spec's floor"
+) -> float:
     """Seconds for a bare client to make the writes the spec requires of any core controller.
 
     Each object carries the pause annotation, so the leading controller skips it (its watch
@@ -310,7 +313,7 @@ async def floor(kube: Kube, cluster: DevCluster, n: int, concurrency: int) -> fl
     await bounded(concurrency, n, write)
     wall = time.monotonic() - started  # Events may trail, as the controller's do
     await recorder.aclose(timeout=120)
-    print(f"the spec's floor: {n} creates, core status and Events in {wall:.1f} s")
+    print(f"{label}: {n} creates, core status and Events in {wall:.1f} s")
     print_cpu(cpu, cpu_seconds(cluster), wall)
     print_counters(counters, await api_counters(kube), n, top=12)
     return wall
@@ -602,7 +605,11 @@ async def run(n: int, concurrency: int, *, keep: bool, workers: int | None) -> N
             f"  floor / baseline {least / base:.2f} (required writes only, no controller logic); "
             f"selection / floor {wall / least:.2f}"
         )
-        await admission_overhead(kube, cluster)
+        await admission_overhead(kube, cluster)  # leaves the webhooks unregistered
+        unadmitted = await floor(
+            kube, cluster, n, concurrency, label="the floor without the admission webhooks"
+        )
+        print(f"  ratio to baseline {unadmitted / base:.2f}: what admission adds to the floor")
         print(f"leading controller {stop_timed(controller)}")
     finally:
         await finish(cluster, kube, keep=keep)

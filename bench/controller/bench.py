@@ -6,6 +6,8 @@ three ready InferenceProviderConfigs; all traffic on 127.0.0.1) it measures:
 * baseline, no controller running: a bare client creates N ModelDeployments and then writes a
   provider name into each one's status (``--concurrency`` requests in flight).  That wall time
   is the floor the controller is compared with;
+* the same baseline writing the whole status the controller decides (computed before the clock
+  starts) instead of the provider name alone: what the richer status write costs;
 * selection: with the controller running (webhooks registered by URL), the same N creates in a
   fresh namespace, and the time until every ModelDeployment has ``status.provider.name`` (seen
   through a watch).  Goal: <= 1.5x the baseline;
@@ -139,22 +141,38 @@ def _provider(obj: Manifest) -> str:
 
 
 # -- measurements ----------------------------------------------------------------------------
-async def baseline(kube: Kube, cluster: DevCluster, n: int, concurrency: int) -> float:
-    """Seconds for a bare client to create N ModelDeployments and set a provider in each status."""
+async def baseline(
+    kube: Kube, cluster: DevCluster, n: int, concurrency: int, *, decided: bool = False
+) -> float:
+    """Seconds for a bare client to create N ModelDeployments and set a provider in each status.
+
+    The issue's baseline writes only ``status.provider.name``; with ``decided`` the client writes
+    the whole status the controller decides (conditions, engine, reason...), computed before the
+    clock starts: the same status write as the controller's, without the watch or the decision.
+    """
     namespace = await fresh_namespace(kube, "bench-base")
+    configs = [InferenceProviderConfig.model_validate(o) for o in await kube.list(API, IPC_KIND)]
+    now = dt.datetime.now(dt.UTC)
+
+    def status_of(manifest: Manifest, expected: str) -> Manifest:
+        if not decided:
+            return {"provider": {"name": expected}}
+        return decide(_as_created(manifest), configs, enable_selector=True, now=now).status
 
     async def create_and_patch(objects: list[tuple[Manifest, str]]) -> float:
+        statuses = [status_of(*obj) for obj in objects]
+
         async def create(index: int) -> None:
             await kube.create(objects[index][0])
 
         async def patch(index: int) -> None:
-            manifest, expected = objects[index]
+            manifest = objects[index][0]
             await kube.apply_status(
                 {
                     "apiVersion": API,
                     "kind": MD_KIND,
                     "metadata": {"name": manifest["metadata"]["name"], "namespace": namespace},
-                    "status": {"provider": {"name": expected}},
+                    "status": statuses[index],
                 }
             )
 
@@ -165,12 +183,14 @@ async def baseline(kube: Kube, cluster: DevCluster, n: int, concurrency: int) ->
 
     # warm up discovery, the connection pool and the new kind's storage, outside the timing
     await create_and_patch([deployment(f"warm-{i:05d}", namespace, i) for i in range(concurrency)])
+    objects = [deployment(f"md-{i:05d}", namespace, i) for i in range(n)]
     cpu, counters = cpu_seconds(cluster), await api_counters(kube)
     started = time.monotonic()
-    created = await create_and_patch([deployment(f"md-{i:05d}", namespace, i) for i in range(n)])
+    created = await create_and_patch(objects)
     total = time.monotonic() - started
+    label = "baseline writing the decided status" if decided else "baseline, no controller"
     print(
-        f"baseline, no controller: {n} creates {created - started:.1f} s + {n} status writes "
+        f"{label}: {n} creates {created - started:.1f} s + {n} status writes "
         f"{total - (created - started):.1f} s = {total:.1f} s ({n / total:.0f} MD/s)"
     )
     print_cpu(cpu, cpu_seconds(cluster), total)
@@ -585,6 +605,7 @@ async def run(n: int, concurrency: int, *, keep: bool, workers: int | None) -> N
             f"{workers or 'default'}"
         )
         base = await baseline(kube, cluster, n, concurrency)
+        full = await baseline(kube, cluster, n, concurrency, decided=True)
 
         env = {"AIRUNWAY_CONTROLLER_WORKERS": str(workers)} if workers else None
         controller = await start_controller(cluster, identity="bench-controller", extra_env=env)
@@ -610,6 +631,10 @@ async def run(n: int, concurrency: int, *, keep: bool, workers: int | None) -> N
             kube, cluster, n, concurrency, label="the floor without the admission webhooks"
         )
         print(f"  ratio to baseline {unadmitted / base:.2f}: what admission adds to the floor")
+        print(
+            f"  baseline writing the decided status / baseline {full / base:.2f}; selection / it "
+            f"{wall / full:.2f}"
+        )
         print(f"leading controller {stop_timed(controller)}")
     finally:
         await finish(cluster, kube, keep=keep)

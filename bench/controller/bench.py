@@ -4,13 +4,15 @@ Issue 4 item 7.  On a side dev cluster of its own (profile "minimal", only AI Ru
 three ready InferenceProviderConfigs; all traffic on 127.0.0.1) it measures:
 
 * baseline, no controller running: a bare client creates N ModelDeployments and then writes a
-  provider name into each one's status (``--concurrency`` requests in flight).  That wall time
-  is the floor the controller is compared with;
+  provider name into each one's status (``--concurrency`` requests in flight), with no webhooks;
 * the same baseline writing the whole status the controller decides (computed before the clock
   starts) instead of the provider name alone: what the richer status write costs;
+* the limit (the same end state as selection, written directly): the same N creates, admitted
+  by the webhooks of a replica that does not lead (the bench holds the Lease, so nothing watches
+  or reconciles), and the decided status written to each (docs/adr/0008);
 * selection: with the controller running (webhooks registered by URL), the same N creates in a
   fresh namespace, and the time until every ModelDeployment has ``status.provider.name`` (seen
-  through a watch).  Goal: <= 1.5x the baseline;
+  through a watch).  Goal: <= 1.5x the limit;
 * the spec's floor, with the controller leading but idle: a bare client makes exactly the writes
   any implementation must make per ModelDeployment (the create, admitted by the webhooks; the
   core status that ``decide`` computes, in one apply; the Event of the decision), with no watch,
@@ -51,6 +53,7 @@ from airunway.api import InferenceProviderConfig
 from airunway.controller.admission.defaults import apply_defaults
 from airunway.controller.decide import decide
 from airunway.controller.reconciler import PAUSE_ANNOTATION
+from airunway.controller.settings import ControllerSettings
 from airunway.controller.webhook.registration import (
     ADMISSION_API,
     MUTATE_PATH,
@@ -142,7 +145,13 @@ def _provider(obj: Manifest) -> str:
 
 # -- measurements ----------------------------------------------------------------------------
 async def baseline(
-    kube: Kube, cluster: DevCluster, n: int, concurrency: int, *, decided: bool = False
+    kube: Kube,
+    cluster: DevCluster,
+    n: int,
+    concurrency: int,
+    *,
+    decided: bool = False,
+    label: str = "",
 ) -> float:
     """Seconds for a bare client to create N ModelDeployments and set a provider in each status.
 
@@ -188,7 +197,9 @@ async def baseline(
     started = time.monotonic()
     created = await create_and_patch(objects)
     total = time.monotonic() - started
-    label = "baseline writing the decided status" if decided else "baseline, no controller"
+    label = label or (
+        "baseline writing the decided status" if decided else "baseline, no controller"
+    )
     print(
         f"{label}: {n} creates {created - started:.1f} s + {n} status writes "
         f"{total - (created - started):.1f} s = {total:.1f} s ({n / total:.0f} MD/s)"
@@ -198,6 +209,51 @@ async def baseline(
     gone = await delete_namespace(kube, namespace, timeout=120 + n * 0.1)
     print(f"  (baseline namespace deleted in {gone:.1f} s before the controller starts)")
     return total
+
+
+async def _hold_lease(kube: Kube, seconds: int) -> None:
+    """Hold the controller's leader Lease as someone else, so a replica started now only follows.
+
+    A follower serves (and registers) the webhooks but neither watches nor reconciles: the
+    limit's creates are admitted as in any cluster running AI Runway, and nothing else runs.
+    """
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    await kube.apply(
+        {
+            "apiVersion": "coordination.k8s.io/v1",
+            "kind": "Lease",
+            "metadata": {"name": ControllerSettings().lease_name, "namespace": "airunway-system"},
+            "spec": {
+                "holderIdentity": "bench-limit" if seconds else "",
+                "leaseDurationSeconds": max(seconds, 1),
+                "renewTime": now,
+                "acquireTime": now,
+            },
+        },
+        force=True,
+    )
+
+
+async def limit(kube: Kube, cluster: DevCluster, n: int, concurrency: int) -> float:
+    """Seconds for a bare client to create N ModelDeployments and write the status decided.
+
+    The creates go through the admission webhooks, served by a replica that does not lead (so
+    nothing watches or reconciles), and each status write is the whole status the controller
+    decides.  This is the same end state as selection reaches, written directly: the limit
+    that issue 4's goal compares selection with.
+    """
+    await _hold_lease(kube, 3600)
+    follower = await start_controller(cluster, identity="bench-limit-webhooks")
+    try:
+        await _webhook_points_at(kube, follower.webhook_port)
+        wall = await baseline(kube, cluster, n, concurrency, decided=True, label="the limit")
+    finally:
+        print(f"  webhook-only replica {stop_timed(follower)}")
+    await kube.delete(ADMISSION_API, "MutatingWebhookConfiguration", MUTATING_CONFIG)
+    await kube.delete(ADMISSION_API, "ValidatingWebhookConfiguration", VALIDATING_CONFIG)
+    await _webhook_gone(kube, await fresh_namespace(kube, "bench-limit-off"))
+    await _hold_lease(kube, 0)  # released: the controller started next leads at once
+    return wall
 
 
 async def _watch_selected(kube: Kube, namespace: str, seen: dict[str, float], n: int) -> None:
@@ -523,12 +579,12 @@ def stop_timed(controller: ControllerProcess, grace: float = 10.0) -> str:
     return f"exited {time.monotonic() - started:.1f} s after SIGTERM"
 
 
-def report_selection(n: int, base: float, wall: float, latencies: list[float], wrong: int) -> None:
-    """Print the selection figures and the ratio to the baseline."""
+def report_selection(n: int, lim: float, wall: float, latencies: list[float], wrong: int) -> None:
+    """Print the selection figures and the ratio to the limit (issue 4's goal)."""
     print(
         f"selection with the controller: {len(latencies)}/{n} selected in {wall:.1f} s "
-        f"({len(latencies) / max(wall, 1e-9):.0f} MD/s), ratio to baseline "
-        f"{wall / base:.2f}  (goal <= 1.5)"
+        f"({len(latencies) / max(wall, 1e-9):.0f} MD/s), ratio to the limit "
+        f"{wall / lim:.2f}  (goal <= 1.5)"
     )
     if latencies:
         print(
@@ -606,6 +662,7 @@ async def run(n: int, concurrency: int, *, keep: bool, workers: int | None) -> N
         )
         base = await baseline(kube, cluster, n, concurrency)
         full = await baseline(kube, cluster, n, concurrency, decided=True)
+        lim = await limit(kube, cluster, n, concurrency)
 
         env = {"AIRUNWAY_CONTROLLER_WORKERS": str(workers)} if workers else None
         controller = await start_controller(cluster, identity="bench-controller", extra_env=env)
@@ -613,7 +670,7 @@ async def run(n: int, concurrency: int, *, keep: bool, workers: int | None) -> N
         async with webhook_client(cluster, controller) as webhook:
             wall, latencies, wrong = await selection(kube, cluster, webhook, n, concurrency)
             rss = tree_rss(controller.record.process())
-            report_selection(n, base, wall, latencies, wrong)
+            report_selection(n, lim, wall, latencies, wrong)
             await report_controller(controller, n)
             settled = tree_rss(controller.record.process())
             print(
@@ -632,7 +689,9 @@ async def run(n: int, concurrency: int, *, keep: bool, workers: int | None) -> N
         )
         print(f"  ratio to baseline {unadmitted / base:.2f}: what admission adds to the floor")
         print(
-            f"  baseline writing the decided status / baseline {full / base:.2f}; selection / it "
+            f"selection / the limit (admitted creates, decided status) {wall / lim:.2f}; "
+            f"/ the floor {wall / least:.2f}; / the bare baseline (no webhooks, the provider "
+            f"name only) {wall / base:.2f}; / that baseline writing the decided status "
             f"{wall / full:.2f}"
         )
         print(f"leading controller {stop_timed(controller)}")

@@ -431,7 +431,9 @@ def main() -> None:
         "--mixed", action="store_true", help="spread N over all five providers (no baseline)"
     )
     parser.add_argument(
-        "--no-baseline", action="store_true", help="skip the bare client and the limit (while investigating)"
+        "--no-baseline",
+        action="store_true",
+        help="skip the bare client and the limit (while investigating)",
     )
     parser.add_argument(
         "--no-floor", action="store_true", help="skip the spec's floor (bench/e2e/floor.py)"

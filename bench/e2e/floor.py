@@ -1,11 +1,14 @@
-"""The spec's floor for bench/e2e: only the writes any implementation must make, by a bare client.
+"""bench/e2e's references that include the ModelDeployments: the limit and the spec's floor.
 
-The limit the issue names (a bare client applying the Deployments and Services) leaves out what
-makes a ModelDeployment one: its create, admitted by the webhooks; the core's status; the
-provider's finalizer; the provider's status while deploying and once running.  The spec requires
-each of these of any implementation.  Here a client makes exactly those writes, and nothing else
-(no reads, no dry runs, no Events, no decisions at run time), so its time shows how much of
-AI Runway's time the required writes alone cost on this machine, and how much is AI Runway's own.
+Both are written by a bare client, with no reads and no decisions at run time (docs/adr/0008):
+
+* the limit (``final_only``): the same final objects applied directly.  Each ModelDeployment is
+  created with its finalizer, its Deployment and Service are applied, and once the Deployment is
+  ready one status write carries the final status (the core's fields and the provider's).  It is
+  what issue 5's goal compares AI Runway with;
+* the spec's floor: every write the spec requires of any implementation.  The create, admitted
+  by the webhooks; the core's status; the provider's finalizer; the workload; the provider's
+  Deploying status, then its Running status.
 
 The objects carry the pause annotation, so the running controller and providers leave them alone
 (their watches still receive every event, as for any deployment).

@@ -92,7 +92,7 @@ def apiserver(b: Binaries, p: Ports, pki: ClusterPKI) -> list[str]:
         f"--service-account-signing-key-file={pki.sa_key}",
         f"--service-cluster-ip-range={SERVICE_CIDR}",
         "--allow-privileged=true",
-        "--profiling=true",
+        "--profiling=false",
         "--enable-priority-and-fairness=false",
         f"--cert-dir={pki.dir}",
     ]

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
+import datetime as dt
 import os
 import re
 import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Final
+from typing import Any, Final
 
 import psutil
 
+from airunway.api import API_VERSION, MODEL_DEPLOYMENT_KIND, InferenceProviderConfig
+from airunway.controller.admission.defaults import apply_defaults
+from airunway.controller.decide import Outcome, decide
 from airunway.devcluster.cluster import DevCluster
 from airunway.kube.client import Kube
 from airunway.kube.errors import NotFoundError
@@ -151,3 +156,38 @@ def print_counters(before: Counter[str], after: Counter[str], per: int, top: int
     delta = after - before
     shown = ", ".join(f"{key} {n / per:.1f}" for key, n in delta.most_common(top))
     print(f"  API server work per object: {shown}")
+
+
+async def provider_configs(kube: Kube) -> list[InferenceProviderConfig]:
+    """The cluster's InferenceProviderConfigs, as the controller's selection reads them."""
+    listed = await kube.list(API_VERSION, "InferenceProviderConfig")
+    return [InferenceProviderConfig.model_validate(o) for o in listed]
+
+
+def decided(
+    manifest: dict[str, Any], configs: list[InferenceProviderConfig], now: dt.datetime
+) -> Outcome:
+    """What the controller decides for ``manifest`` once created (defaults, a uid, generation 1).
+
+    The references that write the controller's status compute it before the clock starts: they
+    measure the writes, not a client's CPU (the decision depends on the spec, not on the uid).
+    """
+    live = copy.deepcopy(manifest)
+    apply_defaults(live)
+    live["metadata"] |= {"uid": str(uuid.uuid4()), "generation": 1, "resourceVersion": "1"}
+    return decide(live, configs, enable_selector=True, now=now)
+
+
+def status_manifest(
+    name: str, namespace: str, status: dict[str, Any], resource_version: str | None = None
+) -> dict[str, Any]:
+    """A status apply of one ModelDeployment (conditional on ``resource_version`` when given)."""
+    meta: dict[str, Any] = {"name": name, "namespace": namespace}
+    if resource_version is not None:
+        meta["resourceVersion"] = resource_version
+    return {
+        "apiVersion": API_VERSION,
+        "kind": MODEL_DEPLOYMENT_KIND,
+        "metadata": meta,
+        "status": status,
+    }

@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import copy
 import datetime as dt
 import ssl
 import time
@@ -49,10 +48,7 @@ import httpx
 import psutil
 from prometheus_client.parser import text_string_to_metric_families
 
-from airunway.api import InferenceProviderConfig
-from airunway.controller.admission.defaults import apply_defaults
-from airunway.controller.decide import decide
-from airunway.controller.reconciler import PAUSE_ANNOTATION
+from airunway.api import ANNOTATION_RECONCILE_PAUSED
 from airunway.controller.settings import ControllerSettings
 from airunway.controller.webhook.registration import (
     ADMISSION_API,
@@ -78,7 +74,12 @@ from bench.common import (
     percentile,
     print_counters,
     print_cpu,
+    provider_configs,
+    status_manifest,
     tree_rss,
+)
+from bench.common import (
+    decided as decided_outcome,
 )
 
 API = "airunway.ai/v1alpha1"
@@ -160,13 +161,13 @@ async def baseline(
     clock starts: the same status write as the controller's, without the watch or the decision.
     """
     namespace = await fresh_namespace(kube, "bench-base")
-    configs = [InferenceProviderConfig.model_validate(o) for o in await kube.list(API, IPC_KIND)]
+    configs = await provider_configs(kube)
     now = dt.datetime.now(dt.UTC)
 
     def status_of(manifest: Manifest, expected: str) -> Manifest:
         if not decided:
             return {"provider": {"name": expected}}
-        return decide(_as_created(manifest), configs, enable_selector=True, now=now).status
+        return decided_outcome(manifest, configs, now).status
 
     async def create_and_patch(objects: list[tuple[Manifest, str]]) -> float:
         statuses = [status_of(*obj) for obj in objects]
@@ -175,15 +176,8 @@ async def baseline(
             await kube.create(objects[index][0])
 
         async def patch(index: int) -> None:
-            manifest = objects[index][0]
-            await kube.apply_status(
-                {
-                    "apiVersion": API,
-                    "kind": MD_KIND,
-                    "metadata": {"name": manifest["metadata"]["name"], "namespace": namespace},
-                    "status": statuses[index],
-                }
-            )
+            name = objects[index][0]["metadata"]["name"]
+            await kube.apply_status(status_manifest(name, namespace, statuses[index]))
 
         await bounded(concurrency, len(objects), create)
         created = time.monotonic()
@@ -333,14 +327,6 @@ async def selection(
     return wall, latencies, wrong
 
 
-def _as_created(manifest: Manifest) -> Manifest:
-    """``manifest`` as the API server would return it after admission (for ``decide``)."""
-    live = copy.deepcopy(manifest)
-    apply_defaults(live)
-    live["metadata"] |= {"uid": str(uuid.uuid4()), "generation": 1, "resourceVersion": "1"}
-    return live
-
-
 async def floor(
     kube: Kube, cluster: DevCluster, n: int, concurrency: int, *, label: str = "the spec's floor"
 ) -> float:
@@ -353,35 +339,22 @@ async def floor(
     controller's do).  No watch, no queue, no decision at run time.
     """
     namespace = await fresh_namespace(kube, "bench-floor")
-    configs = [InferenceProviderConfig.model_validate(o) for o in await kube.list(API, IPC_KIND)]
+    configs = await provider_configs(kube)
     recorder = EventRecorder(kube, "bench-floor")
     objects = [deployment(f"md-{i:05d}", namespace, i)[0] for i in range(n)]
     for manifest in objects:
-        manifest["metadata"]["annotations"] = {PAUSE_ANNOTATION: "true"}
-    # what decide() says for each object, computed before the clock starts: the floor measures
-    # the API server's share, not a client's CPU (decide depends on the spec, not on the uid)
+        manifest["metadata"]["annotations"] = {ANNOTATION_RECONCILE_PAUSED: "true"}
     now = dt.datetime.now(dt.UTC)
-    outcomes = [
-        decide(_as_created(manifest), configs, enable_selector=True, now=now)
-        for manifest in objects
-    ]
+    outcomes = [decided_outcome(manifest, configs, now) for manifest in objects]
     cpu, counters = cpu_seconds(cluster), await api_counters(kube)
     started = time.monotonic()
 
     async def write(index: int) -> None:
         live = await kube.create(objects[index])
         meta = live["metadata"]
+        status = outcomes[index].status
         await kube.apply_status(
-            {
-                "apiVersion": API,
-                "kind": MD_KIND,
-                "metadata": {
-                    "name": meta["name"],
-                    "namespace": namespace,
-                    "resourceVersion": meta["resourceVersion"],
-                },
-                "status": outcomes[index].status,
-            }
+            status_manifest(meta["name"], namespace, status, meta["resourceVersion"])
         )
         for event in outcomes[index].events:
             await recorder.record(live, event)

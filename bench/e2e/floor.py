@@ -17,22 +17,18 @@ The objects carry the pause annotation, so the running controller and providers 
 from __future__ import annotations
 
 import asyncio
-import copy
 import datetime as dt
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from airunway.api import (
+    ANNOTATION_RECONCILE_PAUSED,
     API_VERSION,
     MODEL_DEPLOYMENT_KIND,
     InferenceProviderConfig,
     ModelDeployment,
 )
-from airunway.controller.admission.defaults import apply_defaults
-from airunway.controller.decide import decide
-from airunway.controller.reconciler import PAUSE_ANNOTATION
 from airunway.devcluster.cluster import DevCluster
 from airunway.kube.client import Kube
 from airunway.providers.sdk.outcome import StatusDraft
@@ -43,10 +39,13 @@ from bench.common import (
     api_counters,
     bounded,
     cpu_seconds,
+    decided,
     delete_namespace,
     fresh_namespace,
     print_counters,
     print_cpu,
+    provider_configs,
+    status_manifest,
 )
 
 Manifest = dict[str, Any]
@@ -96,10 +95,7 @@ class Floor:
     async def run(self, make: Callable[[str, str], Manifest], n: int, concurrency: int) -> float:
         """Seconds until every deployment's status says Running (printed with the CPU split)."""
         namespace = await fresh_namespace(self._kube, "bench-floor")
-        configs = [
-            InferenceProviderConfig.model_validate(o)
-            for o in await self._kube.list(API_VERSION, "InferenceProviderConfig")
-        ]
+        configs = await provider_configs(self._kube)
         objects = [make(f"md-{i:05d}", namespace) for i in range(n)]
         core_status = self._prepare(objects, configs)
         self._n = n
@@ -116,7 +112,7 @@ class Floor:
                 live = await self._kube.create(objects[index])
             name = live["metadata"]["name"]
             if not self._final_only:
-                core = _status_manifest(live, core_status[index])
+                core = status_manifest(name, live["metadata"]["namespace"], core_status[index])
                 await self._core.apply_status(core, force=True)
                 await self._provider.apply(_finalizer(live, present=True), force=True)
             md = ModelDeployment.model_validate(live)
@@ -152,14 +148,11 @@ class Floor:
         now = dt.datetime.now(dt.UTC)
         out = []
         for manifest in objects:
-            manifest["metadata"]["annotations"] = {PAUSE_ANNOTATION: "true"}
+            manifest["metadata"]["annotations"] = {ANNOTATION_RECONCILE_PAUSED: "true"}
             if self._final_only:
                 manifest["metadata"]["finalizers"] = [FINALIZER]
                 self._manifests[manifest["metadata"]["name"]] = manifest
-            created = copy.deepcopy(manifest)
-            apply_defaults(created)
-            created["metadata"] |= {"uid": str(uuid.uuid4()), "generation": 1}
-            status = decide(created, configs, enable_selector=True, now=now).status
+            status = decided(manifest, configs, now).status
             out.append(status)
             self._core_status[manifest["metadata"]["name"]] = status
         return out
@@ -211,16 +204,6 @@ class Floor:
         print(f"  (floor namespace deleted in {gone:.1f} s, freeing the GPUs)")
         for kube in (self._core, self._provider):
             await kube.close()
-
-
-def _status_manifest(live: Manifest, status: dict[str, Any]) -> Manifest:
-    meta = live["metadata"]
-    return {
-        "apiVersion": API_VERSION,
-        "kind": MODEL_DEPLOYMENT_KIND,
-        "metadata": {"name": meta["name"], "namespace": meta["namespace"]},
-        "status": status,
-    }
 
 
 def _finalizer(live: Manifest, *, present: bool) -> Manifest:

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from airunway.api import (
+    ANNOTATION_RECONCILE_PAUSED,
     API_VERSION,
     MODEL_DEPLOYMENT_KIND,
     InferenceProviderConfig,
@@ -35,7 +36,6 @@ from airunway.kube.errors import ConflictError, KubeError, NotFoundError
 from airunway.runtime.events import EventRecorder, EventSpec
 
 log = logging.getLogger(__name__)
-PAUSE_ANNOTATION = "airunway.ai/reconcile-paused"
 
 
 class Reconciler:
@@ -94,7 +94,7 @@ class Reconciler:
         meta = raw.get("metadata", {})
         if meta.get("deletionTimestamp"):
             return
-        if (meta.get("annotations") or {}).get(PAUSE_ANNOTATION) == "true":
+        if (meta.get("annotations") or {}).get(ANNOTATION_RECONCILE_PAUSED) == "true":
             return
         started = time.monotonic()
         configs = self.usable_configs()

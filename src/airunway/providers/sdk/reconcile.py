@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pydantic import ValidationError
 
 from airunway.api import (
+    ANNOTATION_RECONCILE_PAUSED,
     API_VERSION,
     MODEL_DEPLOYMENT_KIND,
     ModelDeployment,
@@ -40,7 +41,6 @@ from airunway.runtime.events import EventRecorder
 from airunway.runtime.own_writes import OwnWrites
 
 log = logging.getLogger(__name__)
-PAUSE_ANNOTATION = "airunway.ai/reconcile-paused"
 
 
 class ProviderReconciler:
@@ -110,7 +110,7 @@ class ProviderReconciler:
             if self._d.finalizer in finalizers and md.metadata.deletion_timestamp:
                 await self._delete(md)
             return
-        if (md.metadata.annotations or {}).get(PAUSE_ANNOTATION) == "true":
+        if (md.metadata.annotations or {}).get(ANNOTATION_RECONCILE_PAUSED) == "true":
             return
         if md.metadata.deletion_timestamp:
             await self._delete(md)
